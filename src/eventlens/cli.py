@@ -1,0 +1,248 @@
+"""The command line: parses, calls the API, prints, sets the exit code; no logic of its own.
+
+Exit codes: 0 all inputs processed, 1 some inputs failed (the rest were processed), 2 usage or
+configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import api
+from .errors import ConfigError, EventlensError, StoreError
+from .model import RunResult
+from .registry import registered_stages
+from .settings import Settings, load_settings
+from .store import Store
+from .writers import write_schema
+
+app = typer.Typer(
+    help="eventlens: turn piles of news reports into de-duplicated incident records with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+eval_app = typer.Typer(help="Score a capability on the gold data in ../shared/eval, beside its baseline.", no_args_is_help=True)
+config_app = typer.Typer(help="Show the resolved settings.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(config_app, name="config")
+
+console = Console()
+err_console = Console(stderr=True)
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="A TOML settings file (partial is fine).")]
+SetOpt = Annotated[
+    Optional[list[str]], typer.Option("--set", "-s", help="Override one setting: section.key=value (repeatable).")
+]
+VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="-v for INFO, -vv for DEBUG logs.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for expected errors.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first stage error instead of recording it.")]
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, handlers=[RichHandler(console=err_console, show_path=False)], format="%(message)s", force=True)
+
+
+def _settings(config: Path | None, sets: list[str] | None, strict: bool = False) -> Settings:
+    try:
+        settings = load_settings(config, sets or [])
+        if strict:
+            settings = settings.merged({"pipeline": {"strict": True}})
+        return settings
+    except ConfigError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _with_progress(quiet: bool, call):  # type: ignore[no-untyped-def]
+    """Run ``call(progress_callback)`` under a rich progress display (off when not a terminal)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet or not err_console.is_terminal,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading and cleaning", total=None)
+        return call(lambda n: bar.advance(task, n))
+
+
+def _print_summary(result: RunResult, quiet: bool) -> None:
+    for failure in result.failures:
+        err_console.print(f"[yellow]skipped:[/yellow] {failure.message}", highlight=False, soft_wrap=True)
+    if quiet:
+        return
+    table = Table(title="eventlens run", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in result.counts.items():
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)
+    for name, path in result.outputs.items():
+        console.print(f"{name}: {path}", highlight=False)
+
+
+def _finish(call, *, quiet: bool, debug: bool) -> None:  # type: ignore[no-untyped-def]
+    try:
+        result = _with_progress(quiet, call)
+    except (ConfigError,) as exc:
+        if debug:
+            raise
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except EventlensError as exc:
+        if debug:
+            raise
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    _print_summary(result, quiet)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports (txt, html, jsonl, rss/atom, .gz).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    db: Annotated[Optional[str], typer.Option(help="Database URL or SQLite path (default: OUT/eventlens.sqlite).")] = None,
+    config: ConfigOpt = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", "-s", help="Override a setting: section.key=value.")] = None,
+    strict: StrictOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Ingest reports, run every stage, store them and write documents.jsonl, dossier.md and run.json."""
+    _setup_logging(verbose, quiet)
+    settings = _settings(config, set_, strict)
+    _finish(lambda progress: api.run(paths, out=out, db=db, settings=settings, progress=progress), quiet=quiet, debug=debug)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports.")],
+    db: Annotated[str, typer.Option(help="Database URL or SQLite path.")] = "eventlens.sqlite",
+    config: ConfigOpt = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", "-s", help="Override a setting: section.key=value.")] = None,
+    strict: StrictOpt = False,
+    verbose: VerboseOpt = 0,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Read, clean and store reports in the database, without writing output files."""
+    _setup_logging(verbose, quiet)
+    settings = _settings(config, set_, strict)
+    _finish(lambda progress: api.ingest(paths, db=db, settings=settings, progress=progress), quiet=quiet, debug=debug)
+
+
+@app.command()
+def docs(
+    db: Annotated[str, typer.Option(help="Database URL or SQLite path.")] = "eventlens.sqlite",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+) -> None:
+    """List the stored documents with their status, and the recorded failures."""
+    if "://" not in db and not Path(db).exists():
+        err_console.print(f"[red]error:[/red] {db}: no such database")
+        raise typer.Exit(2)
+    try:
+        with Store(db) as store:
+            rows, failures = store.list_documents(), store.list_failures()
+    except StoreError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for failure in failures:
+            sys.stdout.write(json.dumps({"status": "failed", **failure.model_dump()}, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(rows)} documents, {len(failures)} failures")
+    for column in ("doc_id", "status", "published", "lang", "outlet", "title / reason", "path"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        status = row["status"] + (f" of {row['copy_of']}" if row["copy_of"] else "")
+        table.add_row(
+            row["doc_id"], status, row["published"] or "", row["language"] or "", row["outlet"] or "",
+            (row["title"] or "")[:60], row["path"],
+        )
+    for failure in failures:
+        table.add_row(failure.doc_id or "", "failed", "", "", "", failure.reason, failure.path)
+    console.print(table)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON Schema files.")] = Path("schema"),
+) -> None:
+    """Write the JSON Schema of the published outputs."""
+    console.print(str(write_schema(out)), highlight=False)
+
+
+@app.command()
+def stages() -> None:
+    """List the registered stages with the slot they fill and what they read and write."""
+    table = Table(title="registered stages")
+    for column in ("name", "slot", "requires", "assigns"):
+        table.add_column(column)
+    for name, spec in registered_stages().items():
+        table.add_row(name, spec.slot, ", ".join(spec.requires), ", ".join(spec.assigns))
+    console.print(table)
+
+
+@config_app.command("show")
+def config_show(config: ConfigOpt = None, set_: SetOpt = None) -> None:
+    """Print the resolved settings as JSON, with every field's description in `--help` of its section."""
+    settings = _settings(config, set_)
+    sys.stdout.write(json.dumps(settings.model_dump(mode="json"), indent=2) + "\n")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    data: Annotated[Optional[Path], typer.Option(help="The extraction gold folder (default: ../shared/eval/extraction).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
+) -> None:
+    """Score body extraction (shingle P/R/F1, exact accuracy) against trafilatura's defaults."""
+    from .eval.common import default_eval_dir
+    from .eval.extraction import evaluate_extraction
+
+    folder = data or default_eval_dir() / "extraction"
+    if not (folder / "ground-truth.json").is_file():
+        err_console.print(f"[red]error:[/red] {folder}: no ground-truth.json (pass --data)")
+        raise typer.Exit(2)
+    results = evaluate_extraction(folder)
+    table = Table(title=f"body extraction on {folder}")
+    for column in ("system", "split", "pages", "precision", "recall", "F1", "exact acc."):
+        table.add_column(column, justify="right")
+    for system, by_split in results.items():
+        for split, score in by_split.items():
+            table.add_row(
+                system, split, str(score.pages), f"{score.precision:.4f}", f"{score.recall:.4f}", f"{score.f1:.4f}", f"{score.accuracy:.4f}"
+            )
+    console.print(table)
+    if json_out is not None:
+        payload = {system: {split: asdict(score) for split, score in by_split.items()} for system, by_split in results.items()}
+        json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    """Entry point of the ``eventlens`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

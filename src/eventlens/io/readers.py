@@ -1,0 +1,314 @@
+"""The one door for untrusted bytes: paths in, ``Document`` or ``Failure`` out, never an exception.
+
+Reads .txt, .html/.htm, .jsonl (fields ``text`` or ``html``, ``url``, ``title``, ``published``,
+``outlet``, ``language``), RSS/Atom feeds, folders (recursively, sorted) and ``.gz`` of any of them.
+Bytes are size-checked, sniffed for binary content, decoded (UTF-8, else a confident
+charset-normalizer guess), NFC-normalised, with newlines made ``\\n``. HTML bodies are extracted
+with trafilatura (comments off).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import unicodedata
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import feedparser
+import trafilatura
+
+from ..errors import InputError
+from ..model import Document, Failure, SourceHints
+from ..settings import IngestSettings
+
+__all__ = ["decode_bytes", "doc_id_for", "extract_html", "read_paths"]
+
+logger = logging.getLogger(__name__)
+
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"%PDF",
+    b"PK\x03\x04",  # zip, docx, xlsx
+    b"\x7fELF",
+    b"BZh",
+    b"\xfd7zXZ",
+    b"RIFF",
+    b"\x00\x00\x01\x00",  # ico
+)
+_SUFFIX_KIND = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
+}
+
+
+def doc_id_for(data: bytes) -> str:
+    """First 16 hex digits of the SHA-256 of the raw bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def read_paths(paths: Iterable[str | Path], cfg: IngestSettings | None = None) -> Iterator[Document | Failure]:
+    """Yield a Document or a Failure for every input found under ``paths``, in a stable order."""
+    cfg = cfg or IngestSettings()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for file in _walk(path, cfg):
+                yield from read_file(file, cfg)
+        else:
+            yield from read_file(path, cfg)
+
+
+def _walk(folder: Path, cfg: IngestSettings) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            if any(name.lower().endswith(ext) for ext in cfg.extensions):
+                yield Path(root) / name
+
+
+def read_file(path: Path, cfg: IngestSettings) -> Iterator[Document | Failure]:
+    """Read one file (a .jsonl or feed may give several documents)."""
+    label = str(path)
+    try:
+        data = _read_bytes(path, cfg)
+        name = path.name.lower()
+        if name.endswith(".gz"):
+            data = _gunzip(label, data, cfg)
+            name = name[: -len(".gz")]
+        kind = _SUFFIX_KIND.get(Path(name).suffix) or _sniff_kind(data)
+        _check_content(label, data)
+        if kind == "jsonl":
+            yield from _read_jsonl(label, data, cfg)
+        elif kind == "feed":
+            yield from _read_feed(label, data, cfg)
+        else:
+            text, encoding = decode_bytes(label, data, cfg)
+            yield _make_doc(label, kind, data, text, encoding, SourceHints(), cfg)
+    except InputError as exc:
+        yield _failure(exc)
+
+
+def _failure(exc: InputError) -> Failure:
+    return Failure(path=exc.path, reason=exc.reason, message=str(exc), stage="ingest")
+
+
+def _read_bytes(path: Path, cfg: IngestSettings) -> bytes:
+    label = str(path)
+    if not path.exists() and not path.is_symlink():
+        raise InputError(label, "not_found", "no such file or folder")
+    if not path.exists():
+        raise InputError(label, "not_found", "broken symbolic link")
+    try:
+        size = path.stat().st_size
+        if size > cfg.max_bytes:
+            raise InputError(label, "too_large", f"{size:,} bytes is more than ingest.max_bytes={cfg.max_bytes:,}")
+        with path.open("rb") as fh:
+            return fh.read(cfg.max_bytes + 1)
+    except PermissionError as exc:
+        raise InputError(label, "unreadable", f"permission denied ({exc.strerror})") from exc
+    except IsADirectoryError as exc:
+        raise InputError(label, "unreadable", "is a directory") from exc
+    except OSError as exc:
+        raise InputError(label, "unreadable", f"cannot read ({exc.strerror or exc})") from exc
+
+
+def _gunzip(label: str, data: bytes, cfg: IngestSettings) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(cfg.max_bytes + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise InputError(label, "bad_gzip", f"truncated or corrupt gzip ({exc})") from exc
+    if len(out) > cfg.max_bytes:
+        raise InputError(label, "too_large", f"decompresses to more than ingest.max_bytes={cfg.max_bytes:,} bytes")
+    return out
+
+
+def _sniff_kind(data: bytes) -> str:
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<?xml", b"<rss", b"<feed")) and (b"<rss" in head or b"<feed" in head):
+        return "feed"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+        return "html"
+    if head.startswith(b"{"):
+        return "jsonl"
+    return "txt"
+
+
+def _check_content(label: str, data: bytes) -> None:
+    if not data.strip():
+        raise InputError(label, "empty", "the file is empty" if not data else "the file holds only whitespace")
+    if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]:
+        # UTF-16 text has NUL bytes too, but only after a BOM.
+        if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(label, "binary", "binary data, not text")
+
+
+def decode_bytes(label: str, data: bytes, cfg: IngestSettings) -> tuple[str, str]:
+    """Decode to NFC text with ``\\n`` newlines; returns (text, encoding). Raises InputError(encoding)."""
+    encoding = "utf-8"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None or best.coherence < cfg.min_encoding_coherence:
+            raise InputError(label, "encoding", "not UTF-8 and no confident encoding guess") from None
+        text, encoding = str(best), best.encoding
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text, encoding
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedHtml:
+    """The body text of a page and the metadata its markup states."""
+
+    text: str
+    hints: SourceHints
+
+
+def extract_html(html: str, *, favor_precision: bool = True) -> ExtractedHtml:
+    """Extract the article body and metadata of an HTML page with trafilatura (comments off)."""
+    result = trafilatura.bare_extraction(
+        html,
+        include_comments=False,
+        favor_precision=favor_precision,
+        with_metadata=True,
+    )
+    if result is None:
+        return ExtractedHtml("", SourceHints())
+    meta = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    hints = SourceHints(
+        title=_clean_str(meta.get("title")),
+        url=_clean_str(meta.get("url")),
+        published=_clean_str(meta.get("date")),
+        outlet=_clean_str(meta.get("sitename")),
+        language=_clean_str(meta.get("language")),
+    )
+    return ExtractedHtml(meta.get("text") or "", hints)
+
+
+def _clean_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _make_doc(
+    label: str, kind: str, data: bytes, text: str, encoding: str | None, hints: SourceHints, cfg: IngestSettings
+) -> Document:
+    raw_html = None
+    if kind == "html":
+        raw_html = text
+        extracted = extract_html(text, favor_precision=cfg.html_favor_precision)
+        text = unicodedata.normalize("NFC", extracted.text)
+        hints = _merge_hints(hints, extracted.hints)
+        if not text.strip():
+            raise InputError(label, "no_content", "no article text found in the HTML")
+    return Document(
+        doc_id=doc_id_for(data),
+        path=label,
+        format=kind,
+        encoding=encoding,
+        raw_html=raw_html,
+        raw_text=text,
+        hints=hints,
+    )
+
+
+def _merge_hints(first: SourceHints, second: SourceHints) -> SourceHints:
+    """Fields of ``first`` win; ``second`` fills the gaps."""
+    return SourceHints(**{name: getattr(first, name) or getattr(second, name) for name in SourceHints.model_fields})
+
+
+_JSONL_HINT_FIELDS = ("title", "url", "published", "outlet", "language")
+
+
+def _read_jsonl(label: str, data: bytes, cfg: IngestSettings) -> Iterator[Document | Failure]:
+    text, _ = decode_bytes(label, data, cfg)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{label}:{number}"
+        try:
+            yield _jsonl_record(where, line, cfg)
+        except InputError as exc:
+            yield _failure(exc)
+
+
+def _jsonl_record(where: str, line: str, cfg: IngestSettings) -> Document:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(where, "bad_json", f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise InputError(where, "bad_json", f"a JSON {type(record).__name__}, not an object")
+    hints = SourceHints(**{key: _clean_str(record.get(key)) for key in _JSONL_HINT_FIELDS})
+    body_html, body_text = record.get("html"), record.get("text")
+    if isinstance(body_html, str) and body_html.strip():
+        kind, body = "html", body_html
+    elif isinstance(body_text, str) and body_text.strip():
+        kind, body = "txt", body_text
+    else:
+        raise InputError(where, "no_content", "no non-empty 'text' or 'html' field")
+    body = unicodedata.normalize("NFC", body.replace("\r\n", "\n").replace("\r", "\n"))
+    return _make_doc(where, kind, line.encode("utf-8"), body, "utf-8", hints, cfg)
+
+
+def _read_feed(label: str, data: bytes, cfg: IngestSettings) -> Iterator[Document | Failure]:
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        detail = f"no entries ({feed.get('bozo_exception', 'not RSS or Atom')})"
+        raise InputError(label, "bad_feed", detail)
+    outlet = _clean_str(feed.feed.get("title"))
+    for number, entry in enumerate(feed.entries, start=1):
+        where = f"{label}#{number}"
+        try:
+            yield _feed_entry(where, entry, outlet)
+        except InputError as exc:
+            yield _failure(exc)
+
+
+def _feed_entry(where: str, entry: Any, outlet: str | None) -> Document:
+    contents = entry.get("content") or []
+    body = (contents[0].get("value") if contents else None) or entry.get("summary") or ""
+    text = trafilatura.html2txt(body) if "<" in body else body
+    text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n"))
+    if not text.strip():
+        raise InputError(where, "no_content", "the entry has no content or summary")
+    hints = SourceHints(
+        title=_clean_str(entry.get("title")),
+        url=_clean_str(entry.get("link")),
+        published=_clean_str(entry.get("published") or entry.get("updated")),
+        outlet=outlet,
+    )
+    identity = json.dumps([entry.get("id") or entry.get("link"), body], ensure_ascii=False).encode("utf-8")
+    return Document(
+        doc_id=doc_id_for(identity),
+        path=where,
+        format="rss",
+        encoding="utf-8",
+        raw_text=text,
+        hints=hints,
+    )

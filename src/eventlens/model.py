@@ -1,0 +1,360 @@
+"""The eventlens data model: every record that crosses a stage boundary, is stored, or is published.
+
+Records are immutable pydantic models (``frozen=True, extra="forbid"``); collections are tuples.
+A stage never edits a record: it returns ``doc.model_copy(update={...})`` with new records built
+through validated constructors. Offsets are half-open ``[start, end)`` code-point indices into
+``Document.text`` (the cleaned, NFC-normalised text) unless a field says it is a raw offset.
+"""
+
+from __future__ import annotations
+
+import bisect
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Casualty",
+    "Claim",
+    "DatePrecision",
+    "DocStatus",
+    "Document",
+    "Entity",
+    "EventRecord",
+    "Evidence",
+    "Failure",
+    "Incident",
+    "Mention",
+    "PartialDate",
+    "Place",
+    "PlacePrecision",
+    "Quote",
+    "RemovedSpan",
+    "RunResult",
+    "Segment",
+    "SourceHints",
+    "TimeRef",
+]
+
+
+class Record(BaseModel):
+    """Base of every published record: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DatePrecision(StrEnum):
+    """How much of a date or time is known."""
+
+    HOUR = "hour"
+    DAY = "day"
+    WEEKDAY = "weekday"  # a weekday whose calendar date could not be resolved
+    MONTH = "month"
+    YEAR = "year"
+
+
+class PlacePrecision(StrEnum):
+    """How exactly a place is located (modelled on UCDP's where_prec)."""
+
+    EXACT = "exact"
+    VILLAGE = "village"
+    TOWN = "town"
+    MUNICIPALITY = "municipality"
+    REGION = "region"
+    COUNTRY = "country"
+
+
+class DocStatus(StrEnum):
+    """Where a document ended up."""
+
+    PROCESSED = "processed"
+    COPY = "copy"  # a near-duplicate (syndicated) copy of another stored document
+
+
+class PartialDate(Record):
+    """A date known to a stated precision: ``2022`` (year), ``2023-09`` (month), ``2023-09-24`` (day)."""
+
+    year: int = Field(ge=1, le=9999)
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    source: str = Field(description="Where the date came from: header, html_meta, field, copyright, ...")
+
+    @model_validator(mode="after")
+    def _day_needs_month(self) -> PartialDate:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day without a month is not a date")
+        return self
+
+    @property
+    def precision(self) -> DatePrecision:
+        if self.day is not None:
+            return DatePrecision.DAY
+        if self.month is not None:
+            return DatePrecision.MONTH
+        return DatePrecision.YEAR
+
+    @property
+    def iso(self) -> str:
+        """ISO 8601 text of the known part only (``2022``, ``2023-09``, ``2023-09-24``)."""
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+class Segment(Record):
+    """A run of cleaned text copied verbatim from the raw text: ``text[clean:clean+length] == raw[raw:raw+length]``."""
+
+    clean: int = Field(ge=0)
+    raw: int = Field(ge=0)
+    length: int = Field(ge=1)
+
+
+class RemovedSpan(Record):
+    """A span of the raw text that cleaning removed, with the reason, kept for audit."""
+
+    start: int = Field(ge=0, description="Raw offset (inclusive).")
+    end: int = Field(ge=0, description="Raw offset (exclusive).")
+    reason: str
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RemovedSpan:
+        if self.end < self.start:
+            raise ValueError("end before start")
+        return self
+
+
+class Evidence(Record):
+    """The sentence and exact characters that support a fact."""
+
+    doc_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    sent_start: int = Field(ge=0)
+    sent_end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _nested(self) -> Evidence:
+        if not (self.sent_start <= self.start <= self.end <= self.sent_end):
+            raise ValueError("evidence span must lie inside its sentence")
+        return self
+
+
+class SourceHints(Record):
+    """Metadata stated by the container (JSONL fields, HTML meta, RSS entry), before any inference."""
+
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+
+
+class Mention(Record):
+    """A span of text naming something, with its label."""
+
+    text: str
+    label: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Entity(Record):
+    """A person, organisation or place mention resolved to a canonical name."""
+
+    text: str
+    label: str
+    canonical: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    role: str | None = None
+
+
+class Place(Record):
+    """A toponym resolved to a gazetteer entry (or an anchor) with a stated precision."""
+
+    text: str
+    name: str
+    admin1: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2; Kosovo is XK.")
+    lat: float | None = None
+    lon: float | None = None
+    precision: PlacePrecision | None = None
+    method: str | None = Field(default=None, description="The resolution rung that answered.")
+    geonames_id: int | None = None
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class TimeRef(Record):
+    """A time expression resolved against the publication date, or left unresolved (value None)."""
+
+    text: str
+    value: str | None = Field(default=None, description="ISO date or datetime, or None if unknown.")
+    precision: DatePrecision | None = None
+    weekday: int | None = Field(default=None, ge=0, le=6, description="Monday=0, when a weekday is stated.")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Casualty(Record):
+    """A casualty figure for one victim group, as one sentence states it."""
+
+    kind: str = Field(description="killed, injured, arrested, ...")
+    count: int = Field(ge=0)
+    group: str | None = None
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+
+
+class Quote(Record):
+    """Something a speaker said, with the stance it takes."""
+
+    speaker: str | None = None
+    text: str
+    stance: str | None = None
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+
+
+class EventRecord(Record):
+    """One event as one document reports it."""
+
+    doc_id: str
+    event_type: str | None = None
+    date: TimeRef | None = None
+    place: Place | None = None
+    actors: tuple[str, ...] = ()
+    casualties: tuple[Casualty, ...] = ()
+    background: bool = False
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+
+
+class Claim(Record):
+    """A figure or fact derived from several sources, with the rule that combined them."""
+
+    field: str
+    low: float | None = None
+    best: float | None = None
+    high: float | None = None
+    rule: str
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Claim:
+        values = [v for v in (self.low, self.best, self.high) if v is not None]
+        if values != sorted(values):
+            raise ValueError("low <= best <= high is required")
+        return self
+
+
+class Incident(Record):
+    """One real-world incident, fused from the events of several documents."""
+
+    incident_id: str
+    events: tuple[EventRecord, ...] = Field(min_length=1)
+    claims: tuple[Claim, ...] = ()
+
+
+class Document(Record):
+    """One report: its raw text, its cleaned text with the map between them, and what stages found.
+
+    ``raw_text`` is the decoded, NFC-normalised input (for HTML, the body text the extractor kept);
+    ``text`` is the cleaned text every stage reads. ``segments`` map cleaned offsets to raw offsets.
+    """
+
+    doc_id: str = Field(description="First 16 hex digits of the SHA-256 of the raw bytes.")
+    path: str = Field(description="Where it came from; 'file.jsonl:3' for line 3 of a JSONL file.")
+    format: str = Field(description="txt, html, jsonl, rss")
+    encoding: str | None = None
+    raw_html: str | None = None
+    raw_text: str
+    hints: SourceHints = SourceHints()
+    status: DocStatus = DocStatus.PROCESSED
+    copy_of: str | None = Field(default=None, description="doc_id of the document this one is a copy of.")
+    text: str = ""
+    segments: tuple[Segment, ...] = ()
+    removed: tuple[RemovedSpan, ...] = ()
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    outlet_source: str | None = None
+    credited: tuple[str, ...] = Field(default=(), description="Outlets the text credits ('reported by X').")
+    published: PartialDate | None = None
+    language: str | None = None
+    language_score: float | None = None
+    entities: tuple[Entity, ...] = ()
+    places: tuple[Place, ...] = ()
+    times: tuple[TimeRef, ...] = ()
+
+    def raw_offset(self, clean_offset: int) -> int:
+        """Map an offset in ``text`` to the offset in ``raw_text`` of the same character."""
+        if not 0 <= clean_offset <= len(self.text):
+            raise ValueError(f"offset {clean_offset} outside the cleaned text (length {len(self.text)})")
+        if not self.segments:
+            return clean_offset
+        starts = [seg.clean for seg in self.segments]
+        index = max(bisect.bisect_right(starts, clean_offset) - 1, 0)
+        seg = self.segments[index]
+        # Offsets in a separator that cleaning inserted map to the end of the segment before it.
+        return seg.raw + min(clean_offset - seg.clean, seg.length)
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Build the Evidence for ``text[start:end]``, with the sentence (line-bounded) around it."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) outside the cleaned text (length {len(self.text)})")
+        sent_start, sent_end = _sentence_bounds(self.text, start, end)
+        return Evidence(
+            doc_id=self.doc_id,
+            start=start,
+            end=end,
+            text=self.text[start:end],
+            sent_start=sent_start,
+            sent_end=sent_end,
+        )
+
+
+_SENTENCE_END = (". ", "? ", "! ", ".\n", "?\n", "!\n", "\n")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left, right = 0, len(text)
+    for mark in _SENTENCE_END:
+        before = text.rfind(mark, 0, start)
+        if before >= 0:
+            left = max(left, before + len(mark))
+        after = text.find(mark, end)
+        if after >= 0:
+            right = min(right, after + 1)
+    return min(left, start), max(right, end)
+
+
+class Failure(Record):
+    """An input, or a document in a stage, that could not be processed, and why."""
+
+    path: str
+    reason: str
+    message: str
+    stage: str = "ingest"
+    doc_id: str | None = None
+
+
+class RunResult(Record):
+    """What one run did: counts, failures, the documents it saw and where its outputs went."""
+
+    counts: dict[str, int]
+    failures: tuple[Failure, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    outputs: dict[str, str] = {}
+    db_url: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> dict[str, Any]:
+        """Counts and failures as plain data (the content of run.json's summary)."""
+        return {"counts": dict(self.counts), "failures": [f.model_dump() for f in self.failures]}

@@ -1,0 +1,98 @@
+"""The pipeline: per-document stages in slot order, checked at build time, run in batches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from .errors import ConfigError, InputError
+from .model import Document, Failure
+from .registry import SLOTS, StageSpec, get_stage
+from .settings import Settings
+
+__all__ = ["Pipeline", "READER_ASSIGNS"]
+
+logger = logging.getLogger(__name__)
+
+#: Document fields a reader fills before any stage runs.
+READER_ASSIGNS: frozenset[str] = frozenset(
+    {"doc_id", "path", "format", "encoding", "raw_html", "raw_text", "hints", "status", "copy_of"}
+)
+
+
+class Pipeline:
+    """The chosen stage for each slot, in slot order, with requires/assigns checked at build time."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        chosen = self.settings.pipeline.stages
+        unknown = [slot for slot in chosen if slot not in SLOTS]
+        if unknown:
+            raise ConfigError(f"unknown pipeline slot(s) {', '.join(unknown)}; valid: {', '.join(SLOTS)}")
+        specs = []
+        for slot in SLOTS:
+            if slot not in chosen:
+                continue
+            spec = get_stage(chosen[slot])
+            if spec.slot != slot:
+                raise ConfigError(f"stage {spec.name!r} belongs in slot {spec.slot!r}, not {slot!r}")
+            specs.append(spec)
+        self.stages: tuple[StageSpec, ...] = tuple(specs)
+        self._check_requires()
+
+    def _check_requires(self) -> None:
+        assigned = set(READER_ASSIGNS)
+        for spec in self.stages:
+            missing = [field for field in spec.requires if field not in assigned]
+            if missing:
+                raise ConfigError(
+                    f"stage {spec.name!r} requires {', '.join(missing)}, which no earlier stage assigns"
+                )
+            assigned.update(spec.assigns)
+
+    @property
+    def doc_stages(self) -> tuple[StageSpec, ...]:
+        return tuple(spec for spec in self.stages if spec.kind == "doc")
+
+    def process(self, doc: Document) -> Document | Failure:
+        """Run every per-document stage on ``doc``; a failing stage gives a Failure instead."""
+        for spec in self.doc_stages:
+            cfg = getattr(self.settings, spec.section) if spec.section else None
+            try:
+                new = spec.func(doc, cfg)
+            except InputError as exc:
+                if self.settings.pipeline.strict:
+                    raise
+                return Failure(path=doc.path, reason=exc.reason, message=str(exc), stage=spec.slot, doc_id=doc.doc_id)
+            except Exception as exc:  # one bad document must not kill the batch (see pipeline.strict)
+                if self.settings.pipeline.strict:
+                    raise
+                logger.debug("stage %s failed on %s", spec.name, doc.doc_id, exc_info=True)
+                return Failure(
+                    path=doc.path,
+                    reason="stage_error",
+                    message=f"{doc.path}: stage {spec.name} failed ({type(exc).__name__}: {exc}); skipped (reason: stage_error)",
+                    stage=spec.slot,
+                    doc_id=doc.doc_id,
+                )
+            if self.settings.pipeline.strict:
+                _check_assigns(spec, doc, new)
+            doc = new
+        return doc
+
+    def pipe(self, items: Iterable[Document | Failure]) -> Iterator[list[Document | Failure]]:
+        """Yield batches of processed documents (and passed-through failures), in input order."""
+        iterator = iter(items)
+        size = self.settings.pipeline.batch_size
+        while batch := list(islice(iterator, size)):
+            yield [item if isinstance(item, Failure) else self.process(item) for item in batch]
+
+
+def _check_assigns(spec: StageSpec, before: Document, after: Document) -> None:
+    changed = [
+        name for name in Document.model_fields if getattr(before, name) != getattr(after, name)
+    ]
+    extra = [name for name in changed if name not in spec.assigns]
+    if extra:
+        raise ConfigError(f"stage {spec.name!r} changed {', '.join(extra)}, which it does not declare in assigns")

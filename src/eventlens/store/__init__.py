@@ -1,0 +1,260 @@
+"""The store: documents, where each was seen, copy links, failures and MinHash signatures.
+
+SQLAlchemy 2 Core over SQLite by default (WAL, one transaction per batch); any SQLAlchemy URL works
+(PostgreSQL later). Tables are plain (JSON as TEXT) so Datasette and pandas read them directly.
+Writes are upserts by stable id, so re-running on the same input changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import StoreError
+from ..model import Document, Failure
+
+__all__ = ["Store", "db_url"]
+
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("doc_id", String(16), primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("copy_of", String(16)),
+    Column("title", Text),
+    Column("outlet", Text),
+    Column("url", Text),
+    Column("language", String(16)),
+    Column("published", String(10)),
+    Column("published_precision", String(8)),
+    Column("chars", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("record", Text, nullable=False),  # the whole Document as JSON (raw_html excluded)
+    Column("raw_html", Text),
+)
+
+sources = Table(
+    "doc_sources",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("doc_id", String(16), nullable=False, index=True),
+)
+
+failures = Table(
+    "failures",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("stage", String(32), primary_key=True),
+    Column("reason", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("doc_id", String(16)),
+)
+
+signatures = Table(
+    "minhash",
+    metadata,
+    Column("doc_id", String(16), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+
+def db_url(value: str | Path) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (taken as SQLite)."""
+    text = str(value)
+    return text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    """All reads and writes of eventlens data; the only module that knows SQL."""
+
+    def __init__(self, url: str | Path) -> None:
+        self.url = db_url(url)
+        try:
+            if self.url.startswith("sqlite:///"):
+                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(self.url)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            metadata.create_all(self.engine)
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"cannot open the store at {self.url}: {exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def write_batch(
+        self,
+        docs: Iterable[Document],
+        seen_paths: Iterable[tuple[str, str]],
+        failed: Iterable[Failure],
+        new_signatures: Iterable[tuple[str, bytes]] = (),
+    ) -> dict[str, int]:
+        """Upsert one batch in one transaction; returns how many documents were inserted and updated."""
+        counts = {"inserted": 0, "updated": 0}
+        try:
+            with self.engine.begin() as conn:
+                for doc in docs:
+                    stored = conn.execute(
+                        select(documents.c.path, documents.c.record).where(documents.c.doc_id == doc.doc_id)
+                    ).first()
+                    if stored is not None and stored.path != doc.path:
+                        # The same bytes seen under another path: the document keeps its first path.
+                        doc = doc.model_copy(update={"path": stored.path})
+                    row = _doc_row(doc)
+                    current = stored.record if stored is not None else None
+                    if current is None:
+                        conn.execute(documents.insert().values(**row))
+                        counts["inserted"] += 1
+                    elif current != row["record"]:
+                        conn.execute(documents.update().where(documents.c.doc_id == doc.doc_id).values(**row))
+                        counts["updated"] += 1
+                for path, doc_id in seen_paths:
+                    known = conn.execute(select(sources.c.doc_id).where(sources.c.path == path)).scalar_one_or_none()
+                    if known is None:
+                        conn.execute(sources.insert().values(path=path, doc_id=doc_id))
+                    elif known != doc_id:
+                        conn.execute(sources.update().where(sources.c.path == path).values(doc_id=doc_id))
+                    # A path that now reads fine is no longer a failure.
+                    conn.execute(failures.delete().where(failures.c.path == path))
+                for failure in failed:
+                    key = (failures.c.path == failure.path) & (failures.c.stage == failure.stage)
+                    row = failure.model_dump()
+                    existing = conn.execute(select(failures).where(key)).mappings().first()
+                    if existing is None:
+                        conn.execute(failures.insert().values(**row))
+                    elif dict(existing) != row:
+                        conn.execute(failures.update().where(key).values(**row))
+                for doc_id, blob in new_signatures:
+                    exists = conn.execute(
+                        select(signatures.c.doc_id).where(signatures.c.doc_id == doc_id)
+                    ).scalar_one_or_none()
+                    if exists is None:
+                        conn.execute(signatures.insert().values(doc_id=doc_id, signature=blob))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to the store at {self.url}: {exc}") from exc
+        return counts
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc_id)).first()
+        return found is not None
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """The stored Document, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(documents.c.record, documents.c.raw_html).where(documents.c.doc_id == doc_id)
+            ).first()
+        if row is None:
+            return None
+        data = json.loads(row.record)
+        data["raw_html"] = row.raw_html
+        return Document.model_validate(data)
+
+    def iter_documents(self) -> Iterator[Document]:
+        """Every stored document, ordered by path."""
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(documents.c.record, documents.c.raw_html).order_by(documents.c.path)):
+                data = json.loads(row.record)
+                data["raw_html"] = row.raw_html
+                yield Document.model_validate(data)
+
+    def list_documents(self) -> list[dict[str, Any]]:
+        """One summary row per stored document (no texts), ordered by path."""
+        cols = [
+            documents.c.doc_id,
+            documents.c.path,
+            documents.c.status,
+            documents.c.copy_of,
+            documents.c.published,
+            documents.c.language,
+            documents.c.outlet,
+            documents.c.title,
+            documents.c.chars,
+        ]
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(select(*cols).order_by(documents.c.path)).mappings()]
+
+    def list_failures(self) -> list[Failure]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(failures).order_by(failures.c.path)).mappings().all()
+        return [Failure.model_validate(dict(row)) for row in rows]
+
+    def copy_links(self) -> dict[str, str | None]:
+        """``doc_id -> copy_of`` for every stored document (None for an original)."""
+        with self.engine.connect() as conn:
+            return {row.doc_id: row.copy_of for row in conn.execute(select(documents.c.doc_id, documents.c.copy_of))}
+
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(signatures.c.doc_id, signatures.c.signature).order_by(signatures.c.doc_id)):
+                yield row.doc_id, row.signature
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        with self.engine.connect() as conn:
+            return {
+                table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (documents, sources, failures, signatures)
+            }
+
+
+def _doc_row(doc: Document) -> dict[str, Any]:
+    record = doc.model_dump_json(exclude={"raw_html"})
+    return {
+        "doc_id": doc.doc_id,
+        "path": doc.path,
+        "format": doc.format,
+        "status": doc.status.value,
+        "copy_of": doc.copy_of,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "url": doc.url,
+        "language": doc.language,
+        "published": doc.published.iso if doc.published else None,
+        "published_precision": doc.published.precision.value if doc.published else None,
+        "chars": len(doc.text),
+        "text": doc.text,
+        "record": record,
+        "raw_html": doc.raw_html,
+    }

@@ -1,0 +1,78 @@
+"""dossier.md: a readable account of a run: the documents, what cleaning removed, what failed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..model import Document, Failure
+
+__all__ = ["DossierEntry", "dossier_entry", "md_escape", "write_dossier"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md_escape(text: str | None) -> str:
+    """Escape Markdown and HTML syntax so article text renders as text, never as markup."""
+    if not text:
+        return ""
+    flat = " ".join(text.split())
+    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;"))
+
+
+DossierEntry = dict[str, object]
+
+
+def dossier_entry(doc: Document) -> DossierEntry:
+    """The few fields of a document the dossier shows (kept instead of the whole document)."""
+    return {
+        "doc_id": doc.doc_id,
+        "path": doc.path,
+        "title": doc.title,
+        "published": doc.published.iso if doc.published else None,
+        "precision": doc.published.precision.value if doc.published else None,
+        "outlet": doc.outlet,
+        "language": doc.language,
+        "chars": len(doc.text),
+        "copy_of": doc.copy_of,
+        "removed": dict(Counter(span.reason for span in doc.removed)),
+        "lead": doc.text[:240],
+    }
+
+
+def write_dossier(path: Path, entries: Iterable[DossierEntry], failures: Iterable[Failure], counts: dict[str, int]) -> Path:
+    """Write the Markdown dossier of a run."""
+    entries, failures = list(entries), list(failures)
+    lines = ["# eventlens dossier", ""]
+    lines.append(
+        "Run summary: "
+        + ", ".join(f"{md_escape(key.replace('_', ' '))}: {value}" for key, value in counts.items())
+        + "."
+    )
+    lines += ["", f"## Documents ({len(entries)})", ""]
+    for entry in entries:
+        title = md_escape(str(entry["title"])) if entry["title"] else "(no title)"
+        lines.append(f"### {title}")
+        lines.append("")
+        published = (
+            f"{entry['published']} ({entry['precision']} precision)" if entry["published"] else "unknown"
+        )
+        lines.append(f"- document: `{entry['doc_id']}` from {md_escape(str(entry['path']))}")
+        lines.append(f"- published: {published}")
+        lines.append(f"- outlet: {md_escape(str(entry['outlet'])) if entry['outlet'] else 'unknown'}")
+        lines.append(f"- language: {entry['language'] or 'unknown'}; {entry['chars']} characters after cleaning")
+        if entry["copy_of"]:
+            lines.append(f"- a near-copy of `{entry['copy_of']}` (not an independent source)")
+        removed = entry["removed"]
+        if isinstance(removed, dict) and removed:
+            lines.append("- removed: " + ", ".join(f"{reason} ×{n}" for reason, n in sorted(removed.items())))
+        lines += ["", f"> {md_escape(str(entry['lead']))}…", ""]
+    if failures:
+        lines += [f"## Skipped inputs ({len(failures)})", ""]
+        lines += [f"- {md_escape(f.path)}: {md_escape(f.reason)} ({md_escape(f.message)})" for f in failures]
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
