@@ -77,7 +77,8 @@ def score_pages(gold: dict[str, str], predicted: dict[str, str]) -> ExtractionSc
 
 def eventlens_extract(html: str) -> str:
     """Our body extraction: trafilatura (precision-leaning, no comments), then the eventlens cleaner."""
-    extracted = extract_html(html, favor_precision=IngestSettings().html_favor_precision)
+    cfg = IngestSettings()
+    extracted = extract_html(html, favor_precision=cfg.html_favor_precision, rescue_ratio=cfg.html_rescue_ratio)
     return clean_text(extracted.text, CleanSettings()).text
 
 

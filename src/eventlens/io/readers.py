@@ -187,17 +187,25 @@ class ExtractedHtml:
     hints: SourceHints
 
 
-def extract_html(html: str, *, favor_precision: bool = True) -> ExtractedHtml:
-    """Extract the article body and metadata of an HTML page with trafilatura (comments off)."""
+def extract_html(html: str, *, favor_precision: bool = True, rescue_ratio: float = 0.5) -> ExtractedHtml:
+    """Extract the article body and metadata of an HTML page with trafilatura (comments off).
+
+    Rungs: trafilatura favouring precision; then, when that kept less than ``rescue_ratio`` of what
+    trafilatura's balanced mode finds, the balanced text (precision mode sometimes drops real body).
+    """
     result = trafilatura.bare_extraction(
         html,
         include_comments=False,
         favor_precision=favor_precision,
         with_metadata=True,
     )
-    if result is None:
-        return ExtractedHtml("", SourceHints())
-    meta = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    meta = {} if result is None else (result.as_dict() if hasattr(result, "as_dict") else dict(result))
+    text = meta.get("text") or ""
+    if favor_precision and rescue_ratio > 0:
+        balanced = trafilatura.extract(html, include_comments=False) or ""
+        if len(text) < rescue_ratio * len(balanced):
+            logger.debug("precision extraction kept %d of %d characters; using the balanced text", len(text), len(balanced))
+            text = balanced
     hints = SourceHints(
         title=_clean_str(meta.get("title")),
         url=_clean_str(meta.get("url")),
@@ -205,7 +213,7 @@ def extract_html(html: str, *, favor_precision: bool = True) -> ExtractedHtml:
         outlet=_clean_str(meta.get("sitename")),
         language=_clean_str(meta.get("language")),
     )
-    return ExtractedHtml(meta.get("text") or "", hints)
+    return ExtractedHtml(text, hints)
 
 
 def _clean_str(value: Any) -> str | None:
@@ -221,7 +229,7 @@ def _make_doc(
     raw_html = None
     if kind == "html":
         raw_html = text
-        extracted = extract_html(text, favor_precision=cfg.html_favor_precision)
+        extracted = extract_html(text, favor_precision=cfg.html_favor_precision, rescue_ratio=cfg.html_rescue_ratio)
         text = unicodedata.normalize("NFC", extracted.text)
         hints = _merge_hints(hints, extracted.hints)
         if not text.strip():

