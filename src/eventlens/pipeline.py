@@ -57,36 +57,67 @@ class Pipeline:
 
     def process(self, doc: Document) -> Document | Failure:
         """Run every per-document stage on ``doc``; a failing stage gives a Failure instead."""
+        return self.process_batch([doc])[0]
+
+    def process_batch(self, items: list[Document | Failure]) -> list[Document | Failure]:
+        """Run every per-document stage over a batch, in order; failures pass through untouched.
+
+        A batched stage (``batched=True``, e.g. spaCy's ``nlp.pipe``) sees the whole batch at once; if it
+        raises, it is re-run one document at a time so that only the bad document fails.
+        """
+        current = list(items)
         for spec in self.doc_stages:
             cfg = getattr(self.settings, spec.section) if spec.section else None
-            try:
-                new = spec.func(doc, cfg)
-            except InputError as exc:
+            live = [index for index, item in enumerate(current) if isinstance(item, Document)]
+            if not live:
+                break
+            docs = [current[index] for index in live]
+            outputs: list[Document | Failure]
+            if spec.batched and len(docs) > 1:
+                try:
+                    outputs = list(spec.func(docs, cfg))
+                except Exception:  # isolate the bad document by re-running one at a time
+                    if self.settings.pipeline.strict:
+                        raise
+                    logger.debug("batched stage %s failed; retrying one document at a time", spec.name, exc_info=True)
+                    outputs = [self._apply(spec, cfg, doc) for doc in docs]
                 if self.settings.pipeline.strict:
-                    raise
-                return Failure(path=doc.path, reason=exc.reason, message=str(exc), stage=spec.slot, doc_id=doc.doc_id)
-            except Exception as exc:  # one bad document must not kill the batch (see pipeline.strict)
-                if self.settings.pipeline.strict:
-                    raise
-                logger.debug("stage %s failed on %s", spec.name, doc.doc_id, exc_info=True)
-                return Failure(
-                    path=doc.path,
-                    reason="stage_error",
-                    message=f"{doc.path}: stage {spec.name} failed ({type(exc).__name__}: {exc}); skipped (reason: stage_error)",
-                    stage=spec.slot,
-                    doc_id=doc.doc_id,
-                )
+                    for before, after in zip(docs, outputs):
+                        _check_assigns(spec, before, after)
+            else:
+                outputs = [self._apply(spec, cfg, doc) for doc in docs]
+            for index, output in zip(live, outputs):
+                current[index] = output
+        return current
+
+    def _apply(self, spec: StageSpec, cfg: object, doc: Document) -> Document | Failure:
+        try:
+            new = spec.func([doc], cfg)[0] if spec.batched else spec.func(doc, cfg)
+        except InputError as exc:
             if self.settings.pipeline.strict:
-                _check_assigns(spec, doc, new)
-            doc = new
-        return doc
+                raise
+            return Failure(path=doc.path, reason=exc.reason, message=str(exc), stage=spec.slot, doc_id=doc.doc_id)
+        except Exception as exc:  # one bad document must not kill the batch (see pipeline.strict)
+            if self.settings.pipeline.strict:
+                raise
+            logger.debug("stage %s failed on %s", spec.name, doc.doc_id, exc_info=True)
+            return Failure(
+                path=doc.path,
+                reason="stage_error",
+                message=f"{doc.path}: stage {spec.name} failed ({type(exc).__name__}: {exc}); skipped (reason: stage_error)",
+                stage=spec.slot,
+                doc_id=doc.doc_id,
+            )
+        if self.settings.pipeline.strict:
+            _check_assigns(spec, doc, new)
+        return new
 
     def pipe(self, items: Iterable[Document | Failure]) -> Iterator[list[Document | Failure]]:
         """Yield batches of processed documents (and passed-through failures), in input order."""
         iterator = iter(items)
         size = self.settings.pipeline.batch_size
         while batch := list(islice(iterator, size)):
-            yield [item if isinstance(item, Failure) else self.process(item) for item in batch]
+            yield self.process_batch(batch)
 
 
 def _check_assigns(spec: StageSpec, before: Document, after: Document) -> None:

@@ -49,6 +49,7 @@ class StageSpec:
     assigns: tuple[str, ...]
     section: str | None
     kind: str = "doc"
+    batched: bool = False
 
 
 def stage(
@@ -59,8 +60,13 @@ def stage(
     assigns: tuple[str, ...] = (),
     section: str | None = None,
     kind: str = "doc",
+    batched: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a stage function ``(doc, cfg) -> Document`` under ``name`` for ``slot``."""
+    """Register a stage function under ``name`` for ``slot``.
+
+    A plain stage is ``(doc, cfg) -> Document``; a ``batched`` one is ``(docs, cfg) -> list[Document]``
+    with one output per input, in order.
+    """
     if slot not in SLOTS:
         raise ConfigError(f"stage {name!r}: unknown slot {slot!r}; valid: {', '.join(SLOTS)}")
     if kind not in ("doc", "corpus"):
@@ -70,7 +76,7 @@ def stage(
         raise ConfigError(f"stage {name!r}: {', '.join(bad)} are not Document fields")
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        spec = StageSpec(name, slot, func, tuple(requires), tuple(assigns), section, kind)
+        spec = StageSpec(name, slot, func, tuple(requires), tuple(assigns), section, kind, batched)
         stages.register(name, func=spec)
         return func
 

@@ -1,5 +1,5 @@
 """Built-in stages. Importing this package registers them, exactly as a plugin's entry point would."""
 
-from . import clean, langid, metadata
+from . import clean, entities, langid, metadata
 
-__all__ = ["clean", "langid", "metadata"]
+__all__ = ["clean", "entities", "langid", "metadata"]
