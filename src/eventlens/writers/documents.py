@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..model import Document, PartialDate, RemovedSpan, Segment
+from ..model import Document, Entity, PartialDate, RemovedSpan, Segment
 
 __all__ = ["DocumentOut", "DocumentsWriter", "document_record", "write_schema"]
 
@@ -42,6 +42,7 @@ class DocumentOut(BaseModel):
     text: str
     removed: list[RemovedSpan]
     segments: list[Segment]
+    entities: list[Entity]
 
 
 def _published(date: PartialDate | None) -> PublishedOut | None:
@@ -69,6 +70,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         text=doc.text,
         removed=list(doc.removed),
         segments=list(doc.segments),
+        entities=list(doc.entities),
     )
     return out.model_dump(mode="json")
 
