@@ -18,6 +18,7 @@ __all__ = ["CopyFinder"]
 
 _WORD = re.compile(r"\w+")
 _SEED = 1  # fixed, so signatures stored by one run match the next
+_SCHEME = "affine64"  # stored as uint64; named explicitly so stored signatures keep their meaning
 
 
 class CopyFinder:
@@ -31,14 +32,14 @@ class CopyFinder:
         for doc_id, blob in known:
             values = np.frombuffer(blob, dtype=np.uint64)
             if len(values) == self.cfg.num_perm:
-                self._add(doc_id, MinHash(num_perm=self.cfg.num_perm, seed=_SEED, hashvalues=values))
+                self._add(doc_id, MinHash(num_perm=self.cfg.num_perm, seed=_SEED, hashvalues=values, scheme=_SCHEME))
 
     def signature(self, text: str) -> MinHash:
         """MinHash of the text's word shingles (lower-cased)."""
         words = [w.lower() for w in _WORD.findall(text)]
         size = self.cfg.shingle_words
         shingles = {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
-        minhash = MinHash(num_perm=self.cfg.num_perm, seed=_SEED)
+        minhash = MinHash(num_perm=self.cfg.num_perm, seed=_SEED, scheme=_SCHEME)
         minhash.update_batch([s.encode("utf-8") for s in shingles])
         return minhash
 
