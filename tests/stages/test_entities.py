@@ -1,0 +1,103 @@
+"""The entities stage: spaCy NER with general corrections and canonical names (issue 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventlens.model import Document
+from eventlens.settings import EntitiesSettings
+from eventlens.stages.entities import canonical_name, recognise_entities
+
+
+def _doc(text: str, doc_id: str = "d") -> Document:
+    return Document(doc_id=doc_id, path=f"{doc_id}.txt", format="txt", raw_text=text, text=text)
+
+
+def _entities(text: str, **cfg: object) -> list[tuple[str, str, str]]:
+    (doc,) = recognise_entities([_doc(text)], EntitiesSettings(**cfg))
+    for ent in doc.entities:
+        assert doc.text[ent.start : ent.end] == ent.text
+    return [(e.text, e.label, e.canonical) for e in doc.entities]
+
+
+@pytest.mark.parametrize(
+    "text,label,expected",
+    [
+        ("Vučić", "PERSON", "Vucic"),
+        ("Mr. Lajčák", "PERSON", "Lajcak"),
+        ("the Ministry of Defence", "ORG", "Ministry of Defence"),
+        ("Smith's", "PERSON", "Smith"),
+        ("Zürich", "GPE", "Zurich"),
+    ],
+)
+def test_canonical_name_folds_and_strips(text: str, label: str, expected: str) -> None:
+    assert canonical_name(text, label) == expected
+
+
+def test_surname_links_to_full_name_with_diacritics_folded() -> None:
+    text = (
+        "Romanian President Klaus Iohannis met the delegation on Tuesday. "
+        "Later, Iohannis said the talks had been useful."
+    )
+    found = _entities(text)
+    people = {(t, c) for t, label, c in found if label == "PERSON"}
+    assert ("Klaus Iohannis", "Klaus Iohannis") in people
+    assert ("Iohannis", "Klaus Iohannis") in people
+
+
+def test_parenthetical_translator_insertion_is_rejoined() -> None:
+    text = (
+        "The minister spoke with the president (of Chile, Gabriel). Boric about the floods. "
+        "Gabriel Boric thanked him."
+    )
+    found = _entities(text)
+    assert any(label == "PERSON" and canonical == "Gabriel Boric" and "Boric" in t for t, label, canonical in found)
+    assert ("Chile", "GPE", "Chile") in found
+    assert not any(t == "Gabriel" and label == "GPE" for t, label, _ in found)
+
+
+def test_same_person_same_canonical_across_documents() -> None:
+    first, second = recognise_entities(
+        [
+            _doc("Polish President Andrzej Duda visited the border on Friday. Duda spoke to troops.", "a"),
+            _doc("Andrzej Dúda said the situation was calm. Dúda left in the evening.", "b"),
+        ],
+        EntitiesSettings(),
+    )
+    canon = {e.canonical for doc in (first, second) for e in doc.entities if e.label == "PERSON"}
+    assert canon == {"Andrzej Duda"}
+
+
+def test_organisation_alias_gets_the_canonical_name() -> None:
+    found = _entities("The NATO contingent in Kosovo said it was ready to help. KFOR troops patrolled the area.")
+    orgs = {(t, c) for t, label, c in found if label == "ORG"}
+    assert ("NATO contingent in Kosovo", "KFOR") in orgs
+    assert ("KFOR", "KFOR") in orgs
+
+
+def test_role_is_kept_for_a_titled_person() -> None:
+    (doc,) = recognise_entities(
+        [_doc("Prime Minister Kaja Kallas said the attack was planned. Kallas asked for calm.")], EntitiesSettings()
+    )
+    kallas = [e for e in doc.entities if e.canonical == "Kaja Kallas" and e.text == "Kaja Kallas"]
+    assert kallas and kallas[0].role == "Prime Minister"
+
+
+def test_place_noun_after_a_name_sets_a_place_label() -> None:
+    found = _entities("Gunmen entered the Morava monastery at dawn. Protesters later moved to the Kovac region.")
+    labels = {t: label for t, label, _ in found}
+    assert labels.get("Morava") == "FAC"  # spaCy says PERSON
+    assert labels.get("Kovac") == "LOC"
+
+
+def test_title_case_headline_words_need_confirmation() -> None:
+    text = "Gunfire Erupts Overnight Near Border Post\n\nShots were heard near the border post overnight, police said."
+    found = _entities(text)
+    assert not any(t.startswith("Gunfire") for t, _, _ in found)
+
+
+@pytest.mark.issue(8)
+def test_batch_with_an_empty_text_still_processes_the_others() -> None:
+    docs = recognise_entities([_doc("Angela Merkel spoke in Berlin.", "a"), _doc(" ", "b")], EntitiesSettings())
+    assert [d.doc_id for d in docs] == ["a", "b"]
+    assert any(e.canonical == "Angela Merkel" for e in docs[0].entities)
