@@ -104,6 +104,10 @@ def _run(
                 else:
                     copy_of, signature = finder.find_original(item.doc_id, item.text)
                     new_signatures.append((item.doc_id, signature))
+                    # Stored signatures reload in doc_id order, so the match may be a copy: link to its original.
+                    if copy_of is not None:
+                        copy_of = known_links.get(copy_of) or copy_of
+                    known_links[item.doc_id] = copy_of
                 if copy_of is not None:
                     item = item.model_copy(update={"status": DocStatus.COPY, "copy_of": copy_of})
                     counts["linked_copies"] += 1

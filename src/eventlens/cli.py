@@ -85,7 +85,7 @@ def _with_progress(quiet: bool, call):  # type: ignore[no-untyped-def]
 
 def _print_summary(result: RunResult, quiet: bool) -> None:
     for failure in result.failures:
-        err_console.print(f"[yellow]skipped:[/yellow] {failure.message}", highlight=False, soft_wrap=True)
+        err_console.print(f"skipped: {failure.message}", style="yellow", markup=False, highlight=False, soft_wrap=True)
     if quiet:
         return
     table = Table(title="eventlens run", show_header=True)
@@ -237,6 +237,75 @@ def eval_extraction(
     if json_out is not None:
         payload = {system: {split: asdict(score) for split, score in by_split.items()} for system, by_split in results.items()}
         json_out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+@eval_app.command("geoparse")
+def eval_geoparse(
+    data: Annotated[Optional[Path], typer.Option(help="The geoparsing gold folder (default: ../shared/eval/geoparsing).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Score toponym spotting and resolution on GeoWebNews beside spaCy spans and largest-population matching."""
+    from .eval.common import default_eval_dir
+    from .eval.geoparse import evaluate_geoparse
+
+    folder = data or default_eval_dir() / "geoparsing"
+    if not (folder / "gwn.jsonl.gz").is_file():
+        err_console.print(f"[red]error:[/red] {folder}: no gwn.jsonl.gz (pass --data)")
+        raise typer.Exit(2)
+    results = evaluate_geoparse(folder, _settings(config, set_))
+    tagging = Table(title="geotagging (exact spans)")
+    for column in ("split/group", "system", "P", "R", "F1", "gold", "predicted"):
+        tagging.add_column(column, justify="right")
+    for key, systems in results["geotagging"].items():
+        for system, s in systems.items():
+            tagging.add_row(key, system, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["gold"]), str(s["predicted"]))
+    console.print(tagging)
+    coding = Table(title="geocoding")
+    for column in ("split/group", "system", "Acc@161", "AUC", "mean km", "median km", "GeoNames acc", "N"):
+        coding.add_column(column, justify="right")
+    for key, systems in results["geocoding"].items():
+        for system, s in systems.items():
+            ids = "-" if s["geonames_acc"] is None else f"{s['geonames_acc']:.3f}"
+            coding.add_row(key, system, f"{s['acc161']:.3f}", f"{s['auc']:.3f}", f"{s['mean_km']:.0f}", f"{s['median_km']:.1f}", ids, str(s["n"]))
+    console.print(coding)
+    if json_out is not None:
+        json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+@eval_app.command("times")
+def eval_times(
+    data: Annotated[Optional[Path], typer.Option(help="The incidents gold folder (default: ../shared/eval/incidents).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
+) -> None:
+    """Score event dates from the time stage against the incident dates, beside the publication-day baseline."""
+    from .eval.common import default_eval_dir
+    from .eval.times import evaluate_times
+
+    folder = data or default_eval_dir() / "incidents"
+    if not (folder / "docs.jsonl.gz").is_file() or not (folder / "incidents.jsonl").is_file():
+        err_console.print(f"[red]error:[/red] {folder}: no docs.jsonl.gz and incidents.jsonl (pass --data)")
+        raise typer.Exit(2)
+    results = evaluate_times(folder)
+    counts, scores = results["counts"], results["scores"]
+    table = Table(title=f"event dates on {folder} ({counts['documents']} documents)")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row("includes gold date (temporal.rules.v1)", f"{scores['includes']:.4f}")
+    table.add_row("baseline: incident on the publication day", f"{scores['baseline_publication_day']:.4f}")
+    table.add_row("first day-level time is gold", f"{scores['first']:.4f}")
+    table.add_row("earlier of the first two is gold", f"{scores['lead']:.4f}")
+    table.add_row("documents with a day-level time", str(counts["with_day_time"]))
+    table.add_row("times found / resolved", f"{counts['times']} / {counts['resolved']}")
+    table.add_row("after publication: year stated", str(counts["after_publication_stated"]))
+    table.add_row("after publication: future in the text", str(counts["after_publication_future"]))
+    table.add_row("after publication: other", str(counts["after_publication_other"]))
+    table.add_row("documents failed before the stage", str(counts["failed"]))
+    table.add_row("stage speed (docs/s)", f"{results['docs_per_second']:.0f}")
+    console.print(table)
+    if json_out is not None:
+        json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def main() -> None:

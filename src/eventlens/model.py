@@ -63,6 +63,7 @@ class PlacePrecision(StrEnum):
     MUNICIPALITY = "municipality"
     REGION = "region"
     COUNTRY = "country"
+    CONTINENT = "continent"  # continents, seas and other supra-national areas
 
 
 class DocStatus(StrEnum):

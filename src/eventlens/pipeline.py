@@ -76,6 +76,8 @@ class Pipeline:
             if spec.batched and len(docs) > 1:
                 try:
                     outputs = list(spec.func(docs, cfg))
+                    if len(outputs) != len(docs):  # zip below would silently leave the rest unprocessed
+                        raise ValueError(f"stage {spec.name} returned {len(outputs)} documents for {len(docs)}")
                 except Exception:  # isolate the bad document by re-running one at a time
                     if self.settings.pipeline.strict:
                         raise

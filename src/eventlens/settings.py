@@ -21,11 +21,13 @@ __all__ = [
     "CleanSettings",
     "DedupSettings",
     "EntitiesSettings",
+    "GeocodeSettings",
     "IngestSettings",
     "LangidSettings",
     "MetadataSettings",
     "PipelineSettings",
     "Settings",
+    "TemporalSettings",
     "load_settings",
 ]
 
@@ -91,6 +93,38 @@ class EntitiesSettings(Section):
     )
 
 
+class TemporalSettings(Section):
+    future_cue_chars: int = Field(
+        default=80,
+        ge=0,
+        description=(
+            "How far before a time expression (in characters, within its sentence) a future cue ('will', "
+            "'scheduled for') makes it resolve forward from the publication date instead of backward."
+        ),
+    )
+    skip_page_stamps: bool = Field(
+        default=True,
+        description="Skip dates right after 'Published', 'Updated' or 'Posted': they date the page, not an event.",
+    )
+
+
+class GeocodeSettings(Section):
+    extra_gazetteer: str | None = Field(
+        default=None, description="A CSV of extra places (name,lat,lon,country,admin1,kind,population,alternate_names) that take priority."
+    )
+    scan_gazetteer: bool = Field(default=True, description="Also spot capitalised gazetteer names that no NER entity covers.")
+    scan_min_population: int = Field(
+        default=50_000, ge=0, description="Smallest population of a settlement spotted by the gazetteer scan alone."
+    )
+    max_candidates: int = Field(default=40, ge=1, description="Gazetteer candidates scored per toponym.")
+    population_weight: float = Field(default=1.0, description="Weight of log10(population) in a candidate's score.")
+    focus_weight: float = Field(default=3.0, description="Weight of the report's share of mentions of the candidate's country.")
+    proximity_weight: float = Field(default=2.0, description="Bonus for a candidate near the report's confidently resolved places.")
+    variant_max_km: float = Field(
+        default=200.0, ge=0, description="Spelling-variant candidates outside the focus countries must be this close to a confident place."
+    )
+
+
 class DedupSettings(Section):
     num_perm: int = Field(default=64, ge=16, description="MinHash permutations.")
     shingle_words: int = Field(default=5, ge=1, description="Words per shingle.")
@@ -109,6 +143,8 @@ class PipelineSettings(Section):
             "metadata": "metadata.rules.v1",
             "langid": "langid.fasttext.v1",
             "entities": "entities.spacy.v1",
+            "geocode": "geocode.gazetteer.v1",
+            "temporal": "temporal.rules.v1",
         },
         description="Implementation chosen for each slot, by registered name; a slot left out is skipped.",
     )
@@ -126,6 +162,8 @@ class Settings(BaseModel):
     metadata: MetadataSettings = MetadataSettings()
     langid: LangidSettings = LangidSettings()
     entities: EntitiesSettings = EntitiesSettings()
+    geocode: GeocodeSettings = GeocodeSettings()
+    temporal: TemporalSettings = TemporalSettings()
     dedup: DedupSettings = DedupSettings()
     pipeline: PipelineSettings = PipelineSettings()
 
@@ -139,7 +177,7 @@ class Settings(BaseModel):
                 raise ConfigError(f"settings section {section!r} must be a table of keys")
             for key, value in values.items():
                 if key not in data[section]:
-                    raise ConfigError(_unknown(f"key in [{section}]", key, list(data[section])))
+                    raise ConfigError(_unknown(f"key in section {section!r}", key, list(data[section])))
                 data[section][key] = value
         try:
             return Settings.model_validate(data)

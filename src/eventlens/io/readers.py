@@ -73,19 +73,32 @@ def read_paths(paths: Iterable[str | Path], cfg: IngestSettings | None = None) -
         path = Path(path)
         if path.is_dir():
             for file in _walk(path, cfg):
-                yield from read_file(file, cfg)
+                if isinstance(file, InputError):
+                    yield _failure(file)
+                else:
+                    yield from read_file(file, cfg)
         else:
             yield from read_file(path, cfg)
 
 
-def _walk(folder: Path, cfg: IngestSettings) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
+def _walk(folder: Path, cfg: IngestSettings) -> Iterator[Path | InputError]:
+    """Files under ``folder``, sorted; a folder that cannot be listed comes back as an InputError, not silence."""
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=errors.append):
+        yield from _listing_errors(errors)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
                 continue
             if any(name.lower().endswith(ext) for ext in cfg.extensions):
                 yield Path(root) / name
+    yield from _listing_errors(errors)
+
+
+def _listing_errors(errors: list[OSError]) -> Iterator[InputError]:
+    while errors:
+        exc = errors.pop(0)
+        yield InputError(str(exc.filename), "unreadable", f"cannot list the folder ({exc.strerror or exc})")
 
 
 def read_file(path: Path, cfg: IngestSettings) -> Iterator[Document | Failure]:
@@ -172,7 +185,8 @@ def decode_bytes(label: str, data: bytes, cfg: IngestSettings) -> tuple[str, str
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         best = charset_normalizer.from_bytes(data).best()
-        if best is None or best.coherence < cfg.min_encoding_coherence:
+        # A byte-order mark declares the encoding: trust it whatever the coherence (UTF-16 scores about 0.3).
+        if best is None or (best.coherence < cfg.min_encoding_coherence and not best.bom):
             raise InputError(label, "encoding", "not UTF-8 and no confident encoding guess") from None
         text, encoding = str(best), best.encoding
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -301,7 +315,12 @@ def _read_feed(label: str, data: bytes, cfg: IngestSettings) -> Iterator[Documen
 def _feed_entry(where: str, entry: Any, outlet: str | None) -> Document:
     contents = entry.get("content") or []
     body = (contents[0].get("value") if contents else None) or entry.get("summary") or ""
-    text = trafilatura.html2txt(body) if "<" in body else body
+    if "<" in body and "<body" not in body.lower():
+        # html2txt returns "" for a fragment without <body>, and feed entries are fragments.
+        body_page = f"<html><body>{body}</body></html>"
+    else:
+        body_page = body
+    text = trafilatura.html2txt(body_page) if "<" in body else body
     text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n"))
     if not text.strip():
         raise InputError(where, "no_content", "the entry has no content or summary")

@@ -1,5 +1,5 @@
 """Built-in stages. Importing this package registers them, exactly as a plugin's entry point would."""
 
-from . import clean, entities, langid, metadata
+from . import clean, entities, geocode, langid, metadata, temporal
 
-__all__ = ["clean", "entities", "langid", "metadata"]
+__all__ = ["clean", "entities", "geocode", "langid", "metadata", "temporal"]

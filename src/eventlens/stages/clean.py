@@ -29,7 +29,11 @@ _COMMENT_FORM = re.compile(
     r"|comments? (?:are )?closed)",
     re.IGNORECASE,
 )
-_COMMENT_WIDGET = re.compile(r"^\s*(?:liked by \d+ (?:person|people)|reply\s*$|\S.*\bsays:\s*$)", re.IGNORECASE)
+_COMMENT_WIDGET = re.compile(r"^\s*(?:liked by \d+ (?:person|people)|reply\s*$)", re.IGNORECASE)
+# "Jane Roe says:" heads a comment, but news prose says it too ("the governor says:" before a quote), so a
+# byline never starts the comment section itself: it only extends one back from the widget closing the comment.
+_COMMENT_BYLINE = re.compile(r"^\s*\S.*\bsays:\s*$", re.IGNORECASE)
+_BYLINE_WINDOW = 5  # lines of comment body between a byline and its widget
 _ENUMERATED = re.compile(r"^\s*\d{1,3}\.\s+\S")
 _CAPTION = re.compile(
     r"(?:^\s*(?:photo|image|picture|foto|video)\s*(?::|by\b|credit\b))"
@@ -168,10 +172,11 @@ def _mark_comments(lines: list[_Line]) -> None:
                 line.removed = "comment_form"
             continue
         start = index
-        # A widget line ("Liked by 1 person", "Reply") closes a comment: the paragraph above is its body,
-        # and numbered comments or widgets above that belong to the same thread.
+        # A widget line ("Liked by 1 person", "Reply") closes a comment: the paragraph above is its body (from
+        # its byline, when one is near), and numbered comments or widgets above that belong to the same thread.
         if is_widget and start > 0:
-            start -= 1
+            bylines = [j for j in range(max(0, index - _BYLINE_WINDOW), index) if _COMMENT_BYLINE.match(kept[j].text)]
+            start = bylines[-1] if bylines else start - 1
         while start > 0 and (_ENUMERATED.match(kept[start - 1].text) or _COMMENT_WIDGET.match(kept[start - 1].text)):
             start -= 1
         for doomed in kept[start:]:

@@ -183,14 +183,10 @@ def _drop_unconfirmed_title_spans(text: str, spans: list[_Span]) -> list[_Span]:
     return [s for s in spans if not s.in_title or fold_text(text[s.start : s.end]).lower() in body]
 
 
-@lru_cache(maxsize=1)
 def _gazetteer() -> Any:
-    from ..geo.gazetteer import Gazetteer
+    from .geocode import load_gazetteer
 
-    if not Gazetteer.default_path().is_file():
-        logger.warning("the gazetteer file %s is missing; entities are not checked against places", Gazetteer.default_path())
-        return None
-    return Gazetteer.load()
+    return load_gazetteer()
 
 
 def _focus_countries(text: str, spans: Sequence[_Span], gaz: Any) -> set[str]:

@@ -37,10 +37,11 @@ def parse_published(value: str | None, source: str) -> PartialDate | None:
     if not value:
         return None
     text = value.strip()
-    if re.fullmatch(r"\d{4}", text):
-        return PartialDate(year=int(text), source=source)
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return PartialDate(year=int(text[:4]), month=int(text[5:7]), source=source)
+    if year_month := re.fullmatch(r"(\d{4})(?:-(\d{2}))?", text):
+        year, month = int(year_month[1]), int(year_month[2]) if year_month[2] else None
+        if year < 1 or (month is not None and not 1 <= month <= 12):
+            return None  # '0000' or '2023-13' is unreadable, not a reason to fail the document
+        return PartialDate(year=year, month=month, source=source)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

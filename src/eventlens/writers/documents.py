@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..model import Document, Entity, PartialDate, RemovedSpan, Segment
+from ..model import Document, Entity, PartialDate, Place, RemovedSpan, Segment, TimeRef
 
 __all__ = ["DocumentOut", "DocumentsWriter", "document_record", "write_schema"]
 
@@ -43,6 +43,8 @@ class DocumentOut(BaseModel):
     removed: list[RemovedSpan]
     segments: list[Segment]
     entities: list[Entity]
+    places: list[Place]
+    times: list[TimeRef]
 
 
 def _published(date: PartialDate | None) -> PublishedOut | None:
@@ -71,6 +73,8 @@ def document_record(doc: Document) -> dict[str, Any]:
         removed=list(doc.removed),
         segments=list(doc.segments),
         entities=list(doc.entities),
+        places=list(doc.places),
+        times=list(doc.times),
     )
     return out.model_dump(mode="json")
 

@@ -1,0 +1,328 @@
+"""Toponyms found and resolved to gazetteer places, with a stated precision and the rung that answered.
+
+Spotting (geotagging): spaCy's GPE/LOC/FAC entities (already corrected by the entities stage), plus
+capitalised names the gazetteer knows that no entity covers, minus people and organisations.
+
+Resolution, a cascade whose rung is recorded in ``Place.method``:
+
+1. ``gazetteer:<rule>``: candidates from the gazetteer (exact names, codes, then general variant
+   rules), scored by population, kind (a name that is a country's is usually the country), the
+   report's focus countries and closeness to the places resolved confidently first. Spelling-variant
+   rules are only trusted inside the report's focus countries or near its confident places, so a
+   variant never lands on a same-named place in another country.
+2. ``anchor:<relation>``: a place the gazetteer lacks takes the point of the place the text puts it
+   near ("near Zvecan and Mitrovica", "northwest of Mitrovica", "in the municipality of X"), with
+   the precision widened to the municipality and the original name kept.
+3. ``anchor:paragraph``: otherwise, the nearest confidently resolved settlement in the same paragraph,
+   inside the report's focus country, at municipality precision.
+4. unresolved: the place is kept with no coordinates (unknown stays null).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..model import Document, Place, PlacePrecision
+from ..registry import stage
+from ..settings import GeocodeSettings
+
+__all__ = ["Toponym", "geocode_places", "haversine_km", "resolve_toponyms", "spot_toponyms"]
+
+logger = logging.getLogger(__name__)
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_EXACT_RULES = frozenset({"exact", "code", "article", "possessive"})
+_DEMONYM_RULES = frozenset({"demonym", "plural-demonym"})
+_RULE_PENALTY = {
+    "exact": 0.0,
+    "code": 0.0,
+    "article": 0.0,
+    "possessive": 0.2,
+    "qualifier": 1.0,
+    "index-qualifier": 1.5,
+    "skeleton": 2.5,
+    "qualifier+skeleton": 3.0,
+}
+_KIND_BONUS = {"country": 3.0, "continent": 2.5, "sea": 1.5, "region": 1.5, "macroregion": 2.0}
+_SETTLEMENTS = frozenset({"city", "town", "village", "municipality", "admin2"})
+_PRECISION = {
+    "continent": PlacePrecision.CONTINENT,
+    "country": PlacePrecision.COUNTRY,
+    "region": PlacePrecision.REGION,
+    "municipality": PlacePrecision.MUNICIPALITY,
+    "town": PlacePrecision.TOWN,
+    "village": PlacePrecision.VILLAGE,
+}
+_NAME = r"(?P<anchor>[A-Z][\w’'.-]+(?:[ -][A-Z][\w’'.-]+){0,3})"
+_SECOND = r"(?:\s+and\s+(?P<anchor2>[A-Z][\w’'.-]+(?:[ -][A-Z][\w’'.-]+){0,3}))?"
+_DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)"
+# Relations that put an unknown place near a known one, read after the toponym in its sentence.
+_RELATIONS = (
+    ("near", re.compile(r"\b(?:near|close to|outside|next to|not far from|on the outskirts of)\s+(?:the\s+)?(?:(?:village|town|city|municipality)\s+of\s+)?" + _NAME + _SECOND)),
+    ("direction", re.compile(r"\b(?:\d+\s*(?:km|kilometers|kilometres|miles)\s+)?" + _DIRECTION + r"\s+of\s+(?:the\s+)?" + _NAME)),
+    ("in", re.compile(r"^\W{0,3}(?:in|of)\s+(?:the\s+)?(?:municipality|district|region|province|county)\s+of\s+" + _NAME)),
+    ("in", re.compile(r"^\s*\(?\s*,?\s*(?:in\s+)?(?:the\s+)?" + _NAME + r"\s+(?:municipality|district|region|province|county)\b")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """A span of the text naming a place (``kind='place'``) or a people of a place (``'demonym'``)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "place"
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    lat: float
+    lon: float
+    name: str
+    country: str | None
+    admin1: str | None
+    precision: PlacePrecision
+    method: str
+    geonames_id: int | None
+    kind: str
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(extra_csv: str | None = None) -> Any:
+    """The shipped gazetteer (plus a user CSV), loaded once per process; None (with a warning) if not installed."""
+    from ..geo.gazetteer import Gazetteer
+
+    if not Gazetteer.default_path().is_file():
+        logger.warning("the gazetteer file %s is missing; places are not resolved", Gazetteer.default_path())
+        return None
+    return Gazetteer.load(extra_csv=extra_csv) if extra_csv else Gazetteer.load()
+
+
+# -- spotting ----------------------------------------------------------------------------------
+
+
+def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym]:
+    """Toponym spans of a report: place entities, demonyms, and gazetteer names no entity covers."""
+    found: list[Toponym] = []
+    taken: list[tuple[int, int]] = []
+    for ent in doc.entities:
+        if ent.label in _PLACE_LABELS:
+            found.append(Toponym(ent.start, ent.end, ent.text, "place"))
+        elif ent.label == "NORP" and gaz.lookup(ent.text):
+            found.append(Toponym(ent.start, ent.end, ent.text, "demonym"))
+        taken.append((ent.start, ent.end))
+    if cfg.scan_gazetteer:
+        for match in gaz.scan(doc.text):
+            if any(s < match.end and match.start < e for s, e in taken):
+                continue
+            if _scan_is_place(match, gaz, cfg, doc.text):
+                found.append(Toponym(match.start, match.end, match.text, "place"))
+    return sorted(found, key=lambda t: (t.start, t.end))
+
+
+def _scan_is_place(match: Any, gaz: Any, cfg: GeocodeSettings, text: str) -> bool:
+    """A gazetteer hit no NER span covers: kept when it is a notable place, not a common word."""
+    surface = match.text
+    if surface.isupper() and not gaz.has_code(surface):
+        return False
+    if match.start > 0 and text[match.start - 1] in "@#/":
+        return False
+    entries = gaz.lookup(surface)
+    if not entries:
+        return False
+    best = entries[0]
+    return best.kind in ("country", "region", "continent", "sea") or best.population >= cfg.scan_min_population
+
+
+# -- resolution --------------------------------------------------------------------------------
+
+
+def _from_entry(entry: Any, rule: str) -> _Resolved:
+    precision = _PRECISION.get(entry.precision, PlacePrecision.TOWN)
+    return _Resolved(
+        lat=entry.lat,
+        lon=entry.lon,
+        name=entry.name,
+        country=entry.country or None,
+        admin1=entry.admin1 or None,
+        precision=precision,
+        method=f"gazetteer:{rule}",
+        geonames_id=entry.geonames_id,
+        kind=entry.kind,
+    )
+
+
+class _Resolver:
+    """Scores a report's gazetteer candidates in the context of the report."""
+
+    def __init__(self, text: str, toponyms: Sequence[Toponym], gaz: Any, cfg: GeocodeSettings) -> None:
+        self.text, self.gaz, self.cfg = text, gaz, cfg
+        self.candidates = {t.text: gaz.lookup_variants(t.text)[: cfg.max_candidates] for t in toponyms}
+        self.focus = self._focus_countries(toponyms)
+        self.points: list[tuple[float, float]] = []
+
+    def _focus_countries(self, toponyms: Sequence[Toponym]) -> dict[str, float]:
+        """Share of the report's country-level mentions (countries and demonyms) per country."""
+        votes: Counter[str] = Counter()
+        for topo in toponyms:
+            for cand in self.candidates[topo.text][:1]:
+                entry = cand.entry
+                if cand.rule in _EXACT_RULES | _DEMONYM_RULES and entry.country:
+                    weight = 1.0 if entry.kind == "country" or cand.rule in _DEMONYM_RULES else 0.5
+                    votes[entry.country] += weight
+        total = sum(votes.values()) or 1.0
+        return {country: n / total for country, n in votes.items()}
+
+    def score(self, cand: Any) -> float | None:
+        entry, rule = cand.entry, cand.rule
+        in_focus = self.focus.get(entry.country, 0.0)
+        near = min((haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in self.points), default=None)
+        if rule not in _EXACT_RULES and rule not in _DEMONYM_RULES:
+            # Variant spellings only count inside the report's countries or near its places.
+            if in_focus <= 0.0 and (near is None or near > self.cfg.variant_max_km):
+                return None
+        score = -_RULE_PENALTY.get(rule, 3.0)
+        score += self.cfg.population_weight * math.log10(entry.population + 10)
+        score += _KIND_BONUS.get(entry.kind, 0.0)
+        score += self.cfg.focus_weight * in_focus
+        if near is not None:
+            score += self.cfg.proximity_weight * (1.0 if near < 100 else 0.5 if near < 400 else 0.0)
+        return score
+
+    def best(self, name: str) -> _Resolved | None:
+        scored = [(s, cand) for cand in self.candidates.get(name) or self.gaz.lookup_variants(name)[: self.cfg.max_candidates]
+                  if cand.rule not in _DEMONYM_RULES and (s := self.score(cand)) is not None]
+        if not scored:
+            return None
+        _, cand = max(scored, key=lambda pair: pair[0])
+        return _from_entry(cand.entry, cand.rule)
+
+    def confident(self, name: str) -> _Resolved | None:
+        """A resolution needing no context: one exact candidate, or an exact country/region name."""
+        cands = [c for c in self.candidates.get(name, []) if c.rule in _EXACT_RULES]
+        if len(cands) == 1 or (cands and cands[0].entry.kind in ("country", "continent")):
+            return _from_entry(cands[0].entry, cands[0].rule)
+        return None
+
+
+def _sentence_after(text: str, end: int) -> str:
+    stop = min((pos for mark in (". ", ".\n", "\n") if (pos := text.find(mark, end)) >= 0), default=len(text))
+    return text[end:stop]
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n\n", 0, pos)
+    end = text.find("\n\n", pos)
+    return (0 if start < 0 else start + 2), (len(text) if end < 0 else end)
+
+
+def _anchor(resolver: _Resolver, topo: Toponym) -> _Resolved | None:
+    after = _sentence_after(resolver.text, topo.end)
+    for relation, pattern in _RELATIONS:
+        match = pattern.search(after)
+        if not match:
+            continue
+        points = [r for name in (match.group("anchor"), match.groupdict().get("anchor2")) if name and (r := resolver.best(name))]
+        points = [r for r in points if r.kind in _SETTLEMENTS or r.precision in (PlacePrecision.TOWN, PlacePrecision.VILLAGE, PlacePrecision.MUNICIPALITY)]
+        if not points:
+            continue
+        lat = sum(p.lat for p in points) / len(points)
+        lon = sum(p.lon for p in points) / len(points)
+        first = points[0]
+        anchors = " and ".join(p.name for p in points)
+        return _Resolved(lat, lon, topo.text, first.country, first.admin1, PlacePrecision.MUNICIPALITY, f"anchor:{relation}:{anchors}", None, "anchor")
+    return None
+
+
+def resolve_toponyms(doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: GeocodeSettings) -> list[Place | None]:
+    """Resolve each toponym (place kind) in the context of its report; None where nothing answers."""
+    places = [t for t in toponyms if t.kind == "place"]
+    resolver = _Resolver(doc.text, toponyms, gaz, cfg)  # demonyms vote for the focus countries too
+    resolved: dict[int, _Resolved | None] = {}
+    for index, topo in enumerate(places):
+        first = resolver.confident(topo.text)
+        if first is not None:
+            resolved[index] = first
+            if first.kind in _SETTLEMENTS:
+                resolver.points.append((first.lat, first.lon))
+    for index, topo in enumerate(places):
+        if index not in resolved:
+            resolved[index] = resolver.best(topo.text)
+    main_country = max(resolver.focus, key=resolver.focus.__getitem__) if resolver.focus else None
+    for index, topo in enumerate(places):
+        if resolved[index] is None:
+            resolved[index] = _anchor(resolver, topo) or _paragraph_anchor(doc.text, topo, places, resolved, main_country)
+    by_span = {(t.start, t.end): resolved[i] for i, t in enumerate(places)}
+    out: list[Place | None] = []
+    for topo in toponyms:
+        hit = by_span.get((topo.start, topo.end))
+        out.append(None if hit is None else _place(topo, hit))
+    return out
+
+
+def _paragraph_anchor(
+    text: str, topo: Toponym, places: Sequence[Toponym], resolved: dict[int, _Resolved | None], country: str | None
+) -> _Resolved | None:
+    start, end = _paragraph(text, topo.start)
+    near = [
+        (abs(t.start - topo.start), r)
+        for i, t in enumerate(places)
+        if start <= t.start < end and (r := resolved.get(i)) is not None and r.kind in _SETTLEMENTS and r.country == country
+    ]
+    if country is None or not near:
+        return None
+    _, anchor = min(near, key=lambda pair: pair[0])
+    return _Resolved(anchor.lat, anchor.lon, topo.text, anchor.country, anchor.admin1, PlacePrecision.MUNICIPALITY, f"anchor:paragraph:{anchor.name}", None, "anchor")
+
+
+def _place(topo: Toponym, hit: _Resolved) -> Place:
+    return Place(
+        text=topo.text,
+        name=hit.name,
+        admin1=hit.admin1,
+        country=hit.country,
+        lat=round(hit.lat, 5),
+        lon=round(hit.lon, 5),
+        precision=hit.precision,
+        method=hit.method,
+        geonames_id=hit.geonames_id,
+        start=topo.start,
+        end=topo.end,
+    )
+
+
+@stage(
+    "geocode.gazetteer.v1",
+    slot="geocode",
+    requires=("text", "entities"),
+    assigns=("places",),
+    section="geocode",
+)
+def geocode_places(doc: Document, cfg: GeocodeSettings) -> Document:
+    """Find the report's toponyms and resolve each to a gazetteer place or an anchor; unresolved ones keep no point."""
+    gaz = load_gazetteer(cfg.extra_gazetteer)
+    if gaz is None:
+        return doc
+    toponyms = [t for t in spot_toponyms(doc, gaz, cfg) if t.kind == "place"]
+    resolved = resolve_toponyms(doc, toponyms, gaz, cfg)
+    places = tuple(
+        place if place is not None else Place(text=t.text, name=t.text, start=t.start, end=t.end, method="unresolved")
+        for t, place in zip(toponyms, resolved)
+    )
+    return doc.model_copy(update={"places": places})
