@@ -51,6 +51,11 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for exp
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Stop at the first stage error instead of recording it.")]
 
 
+def _error(message: str) -> None:
+    """Print a one-line error; the message is plain text (file names may hold [brackets])."""
+    err_console.print(f"error: {message}", style="red", markup=False, highlight=False, soft_wrap=True)
+
+
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, handlers=[RichHandler(console=err_console, show_path=False)], format="%(message)s", force=True)
@@ -63,7 +68,7 @@ def _settings(config: Path | None, sets: list[str] | None, strict: bool = False)
             settings = settings.merged({"pipeline": {"strict": True}})
         return settings
     except ConfigError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        _error(str(exc))
         raise typer.Exit(2) from None
 
 
@@ -104,12 +109,12 @@ def _finish(call, *, quiet: bool, debug: bool) -> None:  # type: ignore[no-untyp
     except (ConfigError,) as exc:
         if debug:
             raise
-        err_console.print(f"[red]error:[/red] {exc}")
+        _error(str(exc))
         raise typer.Exit(2) from None
     except EventlensError as exc:
         if debug:
             raise
-        err_console.print(f"[red]error:[/red] {exc}")
+        _error(str(exc))
         raise typer.Exit(1) from None
     _print_summary(result, quiet)
     raise typer.Exit(0 if result.ok else 1)
@@ -157,13 +162,13 @@ def docs(
 ) -> None:
     """List the stored documents with their status, and the recorded failures."""
     if "://" not in db and not Path(db).exists():
-        err_console.print(f"[red]error:[/red] {db}: no such database")
+        _error(f"{db}: no such database")
         raise typer.Exit(2)
     try:
         with Store(db) as store:
             rows, failures = store.list_documents(), store.list_failures()
     except StoreError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        _error(str(exc))
         raise typer.Exit(1) from None
     if as_json:
         for row in rows:
@@ -222,7 +227,7 @@ def eval_extraction(
 
     folder = data or default_eval_dir() / "extraction"
     if not (folder / "ground-truth.json").is_file():
-        err_console.print(f"[red]error:[/red] {folder}: no ground-truth.json (pass --data)")
+        _error(f"{folder}: no ground-truth.json (pass --data)")
         raise typer.Exit(2)
     results = evaluate_extraction(folder)
     table = Table(title=f"body extraction on {folder}")
@@ -252,7 +257,7 @@ def eval_geoparse(
 
     folder = data or default_eval_dir() / "geoparsing"
     if not (folder / "gwn.jsonl.gz").is_file():
-        err_console.print(f"[red]error:[/red] {folder}: no gwn.jsonl.gz (pass --data)")
+        _error(f"{folder}: no gwn.jsonl.gz (pass --data)")
         raise typer.Exit(2)
     results = evaluate_geoparse(folder, _settings(config, set_))
     tagging = Table(title="geotagging (exact spans)")
@@ -285,7 +290,7 @@ def eval_times(
 
     folder = data or default_eval_dir() / "incidents"
     if not (folder / "docs.jsonl.gz").is_file() or not (folder / "incidents.jsonl").is_file():
-        err_console.print(f"[red]error:[/red] {folder}: no docs.jsonl.gz and incidents.jsonl (pass --data)")
+        _error(f"{folder}: no docs.jsonl.gz and incidents.jsonl (pass --data)")
         raise typer.Exit(2)
     results = evaluate_times(folder)
     counts, scores = results["counts"], results["scores"]
