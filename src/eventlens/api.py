@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
@@ -12,14 +13,14 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from .dedup import CopyFinder
+from .dedup import CopyFinder, Signature
 from .io.readers import read_paths
 from .model import DocStatus, Document, Failure, RunResult
 from .pipeline import Pipeline
 from .settings import Settings
 from .store import Store
 from .writers import DocumentsWriter, write_dossier
-from .writers.dossier import DossierEntry, dossier_entry
+from .writers.dossier import dossier_entry
 
 __all__ = ["ingest", "run"]
 
@@ -75,20 +76,20 @@ def _run(
     counts: Counter[str] = Counter()
     failures: list[Failure] = []
     doc_ids: list[str] = []
-    entries: list[DossierEntry] = []
     with ExitStack() as stack:
         store = stack.enter_context(Store(db))
-        known_links = store.copy_links()
-        finder = CopyFinder(settings.dedup, store.iter_signatures())
-        writer = (
-            stack.enter_context(DocumentsWriter(out_dir / "documents.jsonl")) if out_dir is not None else None
-        )
+        finder = CopyFinder(settings.dedup, store.band_candidates)
+        writer = stack.enter_context(DocumentsWriter(out_dir / "documents.jsonl")) if out_dir is not None else None
+        # Dossier entries wait in a temporary file, so memory does not grow with the number of documents.
+        entries = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) if out_dir is not None else None
         seen: set[str] = set()
         for batch in pipeline.pipe(read_paths(paths, settings.ingest)):
             to_store: list[Document] = []
             seen_paths: list[tuple[str, str]] = []
             failed: list[Failure] = []
-            new_signatures: list[tuple[str, bytes]] = []
+            new_signatures: list[Signature] = []
+            stored_links = store.copy_links_for(item.doc_id for item in batch if isinstance(item, Document))
+            batch_links: dict[str, str | None] = {}
             for item in batch:
                 if isinstance(item, Failure):
                     failed.append(item)
@@ -99,42 +100,57 @@ def _run(
                     counts["exact_duplicates"] += 1
                     continue
                 seen.add(item.doc_id)
-                if item.doc_id in known_links:
-                    copy_of = known_links[item.doc_id]
+                if item.doc_id in stored_links:
+                    copy_of = stored_links[item.doc_id]
                 else:
-                    copy_of, signature = finder.find_original(item.doc_id, item.text)
-                    new_signatures.append((item.doc_id, signature))
-                    # Stored signatures reload in doc_id order, so the match may be a copy: link to its original.
-                    if copy_of is not None:
-                        copy_of = known_links.get(copy_of) or copy_of
-                    known_links[item.doc_id] = copy_of
+                    sig = finder.signature(item.doc_id, item.text)
+                    similar = finder.find_similar(sig)
+                    copy_of = _original_of(similar, batch_links, store) if similar is not None else None
+                    finder.add_pending(sig)
+                    new_signatures.append(sig)
+                    batch_links[item.doc_id] = copy_of
                 if copy_of is not None:
                     item = item.model_copy(update={"status": DocStatus.COPY, "copy_of": copy_of})
                     counts["linked_copies"] += 1
                 counts["processed"] += 1
                 to_store.append(item)
                 doc_ids.append(item.doc_id)
-                entries.append(dossier_entry(item))
-                if writer is not None:
+                if writer is not None and entries is not None:
                     writer.write(item)
+                    entries.write(json.dumps(dossier_entry(item), ensure_ascii=False) + "\n")
             written = store.write_batch(to_store, seen_paths, failed, new_signatures)
+            finder.flush()
             counts["new"] += written["inserted"]
             counts["updated"] += written["updated"]
             failures.extend(failed)
             if progress is not None:
                 progress(len(batch))
         db_url = store.url
+        ordered = _ordered_counts(counts, failures)
+        outputs: dict[str, str] = {}
+        if out_dir is not None and entries is not None:
+            entries.seek(0)
+            outputs["documents"] = str(out_dir / "documents.jsonl")
+            dossier_entries = (json.loads(line) for line in entries)
+            outputs["dossier"] = str(write_dossier(out_dir / "dossier.md", dossier_entries, failures, ordered))
+            outputs["run"] = str(_write_run_json(out_dir / "run.json", ordered, failures, doc_ids, settings, paths))
+    logger.info("run finished: %s", ", ".join(f"{k}={v}" for k, v in ordered.items()))
+    return RunResult(counts=ordered, failures=tuple(failures), doc_ids=tuple(doc_ids), outputs=outputs, db_url=db_url)
+
+
+def _original_of(similar: str, batch_links: dict[str, str | None], store: Store) -> str:
+    """The original a near-copy should point at: the similar document, or what that one is a copy of."""
+    if similar in batch_links:
+        return batch_links[similar] or similar
+    return store.copy_links_for([similar]).get(similar) or similar
+
+
+def _ordered_counts(counts: Counter[str], failures: list[Failure]) -> dict[str, int]:
     for failure in failures:
         counts[f"skipped:{failure.reason}"] += 1
     ordered = {key: counts[key] for key in ("processed", "new", "updated", "exact_duplicates", "linked_copies", "failed")}
     ordered.update({key: value for key, value in sorted(counts.items()) if key.startswith("skipped:")})
-    outputs: dict[str, str] = {}
-    if out_dir is not None:
-        outputs["documents"] = str(out_dir / "documents.jsonl")
-        outputs["dossier"] = str(write_dossier(out_dir / "dossier.md", entries, failures, ordered))
-        outputs["run"] = str(_write_run_json(out_dir / "run.json", ordered, failures, doc_ids, settings, paths))
-    logger.info("run finished: %s", ", ".join(f"{k}={v}" for k, v in ordered.items()))
-    return RunResult(counts=ordered, failures=tuple(failures), doc_ids=tuple(doc_ids), outputs=outputs, db_url=db_url)
+    return ordered
 
 
 def versions() -> dict[str, str]:

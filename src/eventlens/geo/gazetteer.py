@@ -28,12 +28,17 @@ alpha-2 code (``XK`` for Kosovo); ``kind`` is one of the kinds listed in
 columns: ``geonames_id`` (integer), ``demonyms`` and ``codes`` (both
 ``|``-separated; codes are matched case-sensitively, e.g. ``KFOR``).
 
-File format (for maintainers): lines starting with ``#`` are metadata; the
-first other line is the header. Each row has the columns listed in
-``COLUMNS``; list-valued columns are ``|``-separated. The last three
-columns hold what the loader indexes: ``codes`` (case-sensitive aliases),
-``dkeys`` (folded demonyms) and ``keys`` (folded names: name, ASCII name
-and alternate names), so that loading needs no folding.
+File format (for maintainers): lines starting with ``#`` are metadata
+(``# key = value``); the first other line is the header. Each row has the
+columns listed in ``COLUMNS``; list-valued columns are ``|``-separated.
+``uid`` is empty when it is ``gn:<geonames_id>``. Numbers are
+delta-encoded against the previous row (rows with a GeoNames id come first,
+sorted by id): ``dgid`` is the GeoNames id minus the previous row's id
+(empty: no id), ``dlat``/``dlon`` are latitude/longitude in units of
+1e-4 degree minus the previous row's. The loader indexes the
+folded name, alternate names and ``extra_keys`` (already folded names made
+by general build rules, e.g. "Mitrovica" for "Mitrovica District");
+``codes`` are matched case-sensitively.
 """
 
 from __future__ import annotations
@@ -42,12 +47,15 @@ import csv
 import gzip
 import io
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from importlib import resources
 from pathlib import Path
+from array import array
 from typing import Any
 
 from anyascii import anyascii
@@ -61,6 +69,7 @@ __all__ = [
     "GazetteerEntry",
     "ScanMatch",
     "fold",
+    "fold_many",
     "skeleton",
     "strip_qualifiers",
 ]
@@ -69,21 +78,19 @@ DEFAULT_RESOURCE = "gazetteer.tsv.gz"
 
 COLUMNS = (
     "uid",
-    "geonames_id",
+    "dgid",
     "name",
-    "ascii_name",
-    "lat",
-    "lon",
+    "dlat",
+    "dlon",
     "kind",
     "admin1",
     "country",
     "population",
-    "alternate_names",
-    "demonyms",
     "source",
     "codes",
-    "dkeys",
-    "keys",
+    "demonyms",
+    "alternate_names",
+    "extra_keys",
 )
 
 #: Feature kind -> precision class of the point.
@@ -109,24 +116,75 @@ _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02b9\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def to_ascii(name: str) -> str:
+    """Transliterate to ASCII: diacritics dropped (NFKD), anything else via ``anyascii``."""
+    s = unicodedata.normalize("NFKC", name)
+    if s.isascii():
+        return s
+    d = _COMBINING.sub("", unicodedata.normalize("NFKD", s))
+    if d.isascii():
+        return d
+    return anyascii(s)
+
+
 def fold(name: str) -> str:
     """Normalise a place name for matching.
 
-    NFKC, transliteration to ASCII with ``anyascii`` (diacritics removed,
-    Cyrillic/Greek/... romanised), casefolding, ``&`` -> ``and``, apostrophes
-    and full stops removed (``U.S.`` -> ``us``, ``St. Louis`` -> ``st louis``),
-    every other run of punctuation or whitespace -> one space.
+    NFKC, transliteration to ASCII (diacritics removed; other letters and
+    scripts romanised with ``anyascii``), lower case, ``&`` -> ``and``,
+    apostrophes and full stops removed (``U.S.`` -> ``us``, ``St. Louis`` ->
+    ``st louis``), every other run of punctuation or whitespace -> one space.
 
     >>> fold("Vučić")
     'vucic'
     >>> fold("Côte d’Ivoire")
     'cote divoire'
     """
-    s = anyascii(unicodedata.normalize("NFKC", name)).lower()
+    s = to_ascii(name).lower()
     if "&" in s:
         s = s.replace("&", " and ")
     s = _APOSTROPHES.sub("", s).replace(".", "")
     return _NON_ALNUM.sub(" ", s).strip()
+
+
+_NON_ALNUM_SEP = re.compile(r"[^0-9a-z|\n]+")
+
+
+def _fold_joined(text: str) -> str:
+    """fold() applied to every ``|``/newline-separated item of ``text`` at once
+    (same result as folding item by item; used to load the gazetteer fast).
+    Items must not contain ``|`` or newlines, even after NFKC."""
+    s = unicodedata.normalize("NFKC", text)
+    if not s.isascii():
+        d = _COMBINING.sub("", unicodedata.normalize("NFKD", s))
+        if not d.isascii():
+            lines = d.split("\n")
+            orig = s.split("\n")
+            for j, line in enumerate(lines):
+                if not line.isascii():
+                    lines[j] = "|".join(to_ascii(x) for x in orig[j].split("|"))
+            d = "\n".join(lines)
+        s = d
+    s = s.lower()
+    if "&" in s:
+        s = s.replace("&", " and ")
+    s = _APOSTROPHES.sub("", s).replace(".", "")
+    s = _NON_ALNUM_SEP.sub(" ", s)  # runs -> one space, so one replace pass each suffices
+    s = s.replace(" |", "|").replace("| ", "|").replace(" \n", "\n").replace("\n ", "\n")
+    return s.strip(" ")
+
+
+def fold_many(names: Iterable[str]) -> list[str]:
+    """[fold(n) for n in names], faster for long lists."""
+    names = list(names)
+    if not names:
+        return []
+    if any("|" in n or "\n" in n or "|" in unicodedata.normalize("NFKC", n) for n in names):
+        return [fold(n) for n in names]
+    return _fold_joined("\n".join(names)).split("\n")
 
 
 def _case_key(code: str) -> str:
@@ -200,8 +258,11 @@ def strip_qualifiers(key: str) -> str | None:
     return " ".join(toks)
 
 
-_SK_ENDING = re.compile(r"(?<=sk)(?:aya|oye|oe|iy|ij|ii|yi|y|a|o|e|i)$")
-_DOUBLE = re.compile(r"(.)\1+")
+_SK_ENDING = re.compile(r"(?<=sk)(?:aya|oye|oe|iy|ij|ii|yi|y|a|o|e|i)\b")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_FINAL_VOWEL = re.compile(r"(?<=[a-z0-9]{3})[aeiou]\b")
+# Direction adjectives and nouns are one word for matching.
+_DIRECTION = re.compile(r"\b(north|south|east|west)(?:ern)?\b")
 # Digraphs and letters that different romanisations / orthographies spell
 # differently (Serbo-Croatian vs Albanian vs Russian/English romanisation).
 _DIGRAPHS = (
@@ -222,32 +283,46 @@ _DIGRAPHS = (
 _LETTERS = str.maketrans({"q": "c", "y": "i", "w": "v"})
 
 
-def _skeleton_token(tok: str) -> str:
-    tok = _SK_ENDING.sub("", tok)
-    for a, b in _DIGRAPHS:
-        if a in tok:
-            tok = tok.replace(a, b)
-    tok = _DOUBLE.sub(r"\1", tok.translate(_LETTERS))
-    if len(tok) > 3 and tok[-1] in "aeiou":
-        tok = tok[:-1]
-    return tok
-
-
 def skeleton(key: str) -> str:
     """Consonant-skeleton of a folded name for spelling-variant matching.
 
     General rules only: Russian adjectival endings (-skaya/-skoye/-skiy...)
     reduced to -sk; final vowels (South Slavic / Albanian case and
-    definiteness endings -a/-e/-ë/-i/-o) dropped; orthographic digraphs
-    unified (sh/š -> s, zh/ž -> z, ch/č/ć/q -> c, gj/dj/đ -> d, ts -> c,
-    kh -> h, y -> i, w -> v); doubled letters (Albanian ll/rr) single.
+    definiteness endings -a/-e/-ë/-i/-o) dropped from words of four or more
+    letters; orthographic digraphs unified (sh/š -> s, zh/ž -> z,
+    ch/č/ć/q -> c, gj/dj/đ -> d, ts -> c, kh -> h, y -> i, w -> v); doubled
+    letters (Albanian ll/rr) single; northern/southern/... -> north/south/...
 
     >>> skeleton("mitrovice") == skeleton("mitrovica")
     True
     >>> skeleton("leposaviq") == skeleton("leposavic")
     True
     """
-    return " ".join(_skeleton_token(t) for t in key.split())
+    s = _SK_ENDING.sub("", key)
+    if "ern" in s:
+        s = _DIRECTION.sub(r"\1", s)
+    for a, b in _DIGRAPHS:
+        if a in s:
+            s = s.replace(a, b)
+    s = _DOUBLE.sub(r"\1", s.translate(_LETTERS))
+    return _FINAL_VOWEL.sub("", s)
+
+
+def _skeleton_initials() -> dict[str, str]:
+    """For each possible first letter of a skeleton, the first letters of the
+    folded keys that can produce it (derived from the rules above)."""
+    src: dict[str, set[str]] = {}
+    for c in "abcdefghijklmnopqrstuvwxyz0123456789":
+        outs = {c.translate(_LETTERS)}
+        for a, b in _DIGRAPHS:
+            if a[0] == c:
+                outs.add(b[0].translate(_LETTERS))
+        for o in outs:
+            src.setdefault(o, set()).add(c)
+    return {k: "".join(sorted(v)) for k, v in src.items()}
+
+
+_SKELETON_INITIALS = _skeleton_initials()
 
 
 # ---------------------------------------------------------------------------
@@ -303,9 +378,9 @@ RULES = (
     "article",
     "possessive",
     "plural-demonym",
+    "skeleton",
     "qualifier",
     "index-qualifier",
-    "skeleton",
     "qualifier+skeleton",
 )
 _RULE_RANK = {r: i for i, r in enumerate(RULES)}
@@ -324,14 +399,29 @@ class Gazetteer:
     """In-memory gazetteer: folded-name index over lazily parsed rows."""
 
     def __init__(self) -> None:
-        self._rows: list[str] = []  # raw TSV lines (parsed on demand)
+        # columns (entries are built on demand from them)
+        self._n = 0
+        self._uid: list[str] = []
+        self._name: list[str] = []
+        self._alts: list[str] = []
+        self._codes: list[str] = []
+        self._dems: list[str] = []
+        self._admin1: list[str] = []
+        self._kind: list[str] = []
+        self._country: list[str] = []
+        self._source: list[str] = []
+        self._pop: array[int] = array("q")
+        self._gids: array[int] = array("q")  # decoded GeoNames ids (0: none)
+        self._lats: array[int] = array("i")  # 1e-4 degree
+        self._lons: array[int] = array("i")
         self._user: list[GazetteerEntry] = []  # user CSV entries, uids "user:N"
         self._entries: dict[int, GazetteerEntry] = {}
         # folded key -> row id or list of row ids; user rows have negative ids
         self._index: dict[str, Any] = {}
         self._dindex: dict[str, Any] = {}  # folded demonym -> row ids
         self._cindex: dict[str, Any] = {}  # case-sensitive code -> row ids
-        self._skel: dict[str, Any] | None = None
+        self._skel: dict[str, dict[str, Any]] = {}  # skeleton initial -> skeleton -> ids
+        self._initials: dict[str, list[str]] | None = None
         self._qual: dict[str, Any] | None = None
         self._prefixes: frozenset[str] | None = None
         self._max_tokens: int | None = None
@@ -380,42 +470,99 @@ class Gazetteer:
             raw = fh.read()
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
-        text = raw.decode("utf-8")
+        elif raw[:6] == b"\xfd7zXZ\x00":
+            import lzma
+
+            raw = lzma.decompress(raw)
+        rest = raw.decode("utf-8")
         del raw
-        lines = text.split("\n")
-        del text
-        start = 0
-        while start < len(lines) and lines[start].startswith("#"):
-            k, _, v = lines[start][1:].partition("=")
+        while rest.startswith("#"):
+            line, _, rest = rest.partition("\n")
+            k, _, v = line[1:].partition("=")
             self.metadata[k.strip()] = v.strip()
-            start += 1
-        header = lines[start].split("\t")
-        if tuple(header) != COLUMNS:
+        line, _, rest = rest.partition("\n")
+        header = tuple(line.split("\t"))
+        if header != COLUMNS:
             raise ValueError(f"{path}: unexpected gazetteer columns {header!r}")
-        rows = lines[start + 1 :]
-        if rows and rows[-1] == "":
-            rows.pop()
-        self._rows = rows
+        n = int(self.metadata["rows"])
+        self._n = n
+
+        def column() -> list[str]:
+            nonlocal rest
+            parts = rest.split("\n", n)
+            if len(parts) <= n:
+                raise ValueError(f"{path}: truncated gazetteer file")
+            rest = parts.pop()
+            return parts
+
+        intern = sys.intern
+        cols: dict[str, Any] = {}
+        for c in COLUMNS:
+            col = column()
+            if c == "dgid":
+                has = bytes(1 if x else 0 for x in col)
+                gids = array("q", accumulate(int(x) if x else 0 for x in col))
+                for i in range(n):
+                    if not has[i]:
+                        gids[i] = 0
+                self._gids = gids
+            elif c == "dlat":
+                self._lats = array("i", accumulate(map(int, col)))
+            elif c == "dlon":
+                self._lons = array("i", accumulate(map(int, col)))
+            elif c == "population":
+                self._pop = array("q", [int(x) if x else 0 for x in col])
+            elif c in ("admin1", "kind", "country", "source"):
+                cols[c] = [intern(x) for x in col]
+            else:
+                cols[c] = col
+            del col
+        del rest
+        self._uid = cols["uid"]
+        self._name = cols["name"]
+        self._alts = cols["alternate_names"]
+        self._codes = cols["codes"]
+        self._dems = cols["demonyms"]
+        self._admin1 = cols["admin1"]
+        self._kind = cols["kind"]
+        self._country = cols["country"]
+        self._source = cols["source"]
+
         index: dict[str, Any] = {}
-        dindex: dict[str, Any] = {}
-        cindex: dict[str, Any] = {}
         get = index.get
-        for i, line in enumerate(rows):
-            head, codes, dkeys, keys = line.rsplit("\t", 3)
-            for k in keys.split("|"):
-                cur = get(k)
-                if cur is None:
-                    index[k] = i
-                elif cur.__class__ is int:
-                    if cur != i:
-                        index[k] = [cur, i]
-                elif cur[-1] != i:
-                    cur.append(i)
-            if dkeys:
-                for k in dkeys.split("|"):
-                    _add(dindex, k, i)
-            if codes:
-                for c in codes.split("|"):
+        # names are folded in bulk (see _fold_joined): one string per column
+        name_keys = _fold_joined("\n".join(self._name)).split("\n")
+        for i, k in enumerate(name_keys):
+            cur = get(k)
+            if cur is None:
+                index[k] = i
+            elif cur.__class__ is int:
+                index[k] = [cur, i]
+            else:
+                cur.append(i)
+        del name_keys
+        for col in (_fold_joined("\n".join(self._alts)).split("\n"), cols["extra_keys"]):
+            for i, ks in enumerate(col):
+                if not ks:
+                    continue
+                for k in ks.split("|"):
+                    cur = get(k)
+                    if cur is None:
+                        index[k] = i
+                    elif cur.__class__ is int:
+                        if cur != i:
+                            index[k] = [cur, i]
+                    elif cur[-1] != i:
+                        cur.append(i)
+        dindex: dict[str, Any] = {}
+        for i, ds in enumerate(self._dems):
+            if ds:
+                for d in ds.split("|"):
+                    _add(dindex, fold(d), i)
+        cindex: dict[str, Any] = {}
+        for i, cs in enumerate(self._codes):
+            if cs:
+                for c in cs.split("|"):
                     _add(cindex, c, i)
         self._index, self._dindex, self._cindex = index, dindex, cindex
 
@@ -439,7 +586,7 @@ class Gazetteer:
                     uid=f"user:{n}",
                     geonames_id=int(gid) if gid else None,
                     name=name,
-                    ascii_name=anyascii(name),
+                    ascii_name=to_ascii(name),
                     alternate_names=alts,
                     lat=float(rec["lat"]),
                     lon=float(rec["lon"]),
@@ -462,13 +609,15 @@ class Gazetteer:
                 for c in codes:
                     _add(self._cindex, _case_key(c), rid)
         # derived indexes must be rebuilt to include the user rows
-        self._skel = self._qual = None
+        self._skel = {}
+        self._initials = None
+        self._qual = None
         self._prefixes = None
         self._max_tokens = None
 
     # ------------------------------------------------------------ entries
     def __len__(self) -> int:
-        return len(self._rows) + len(self._user)
+        return self._n + len(self._user)
 
     def entry(self, rid: int) -> GazetteerEntry:
         """The entry for an internal row id."""
@@ -476,14 +625,33 @@ class Gazetteer:
             return self._user[-rid - 1]
         e = self._entries.get(rid)
         if e is None:
-            e = _parse_row(self._rows[rid])
+            gid = self._gids[rid]
+            kind = self._kind[rid]
+            name = self._name[rid]
+            e = GazetteerEntry(
+                uid=self._uid[rid] or f"gn:{gid}",
+                geonames_id=gid or None,
+                name=name,
+                ascii_name=to_ascii(name),
+                alternate_names=_split(self._alts[rid]),
+                lat=self._lats[rid] / 1e4,
+                lon=self._lons[rid] / 1e4,
+                kind=kind,
+                precision=PRECISION_BY_KIND.get(kind, "town"),
+                admin1=self._admin1[rid],
+                country=self._country[rid],
+                population=self._pop[rid],
+                demonyms=_split(self._dems[rid]),
+                codes=_split(self._codes[rid]),
+                source=self._source[rid],
+            )
             self._entries[rid] = e
         return e
 
     def __iter__(self) -> Iterator[GazetteerEntry]:
         for i in range(len(self._user)):
             yield self._user[i]
-        for i in range(len(self._rows)):
+        for i in range(self._n):
             yield self.entry(i)
 
     def _sorted(self, rids: Iterable[int]) -> list[GazetteerEntry]:
@@ -565,31 +733,53 @@ class Gazetteer:
         qual = self._qualifier_index()
         for v in variants:
             add(qual.get(v), "index-qualifier", v)
-        skel = self._skeleton_index()
         for v in variants:
             sk = skeleton(v)
             if sk:
-                add(skel.get(sk), "skeleton", sk)
+                add(self._skeleton_lookup(sk), "skeleton", sk)
         for s in stripped:
             sk = skeleton(s)
             if sk:
-                add(skel.get(sk), "qualifier+skeleton", sk)
+                add(self._skeleton_lookup(sk), "qualifier+skeleton", sk)
                 add(qual.get(s), "qualifier+skeleton", s)
         items = [(rank, rule, key, self.entry(r)) for r, (rank, rule, key) in out.items()]
         items.sort(key=lambda t: (t[0], not t[3].uid.startswith("user:"), -t[3].population))
         return [Candidate(e, rule, key) for _, rule, key, e in items]
 
     # ------------------------------------------------------- lazy indexes
-    def _skeleton_index(self) -> dict[str, Any]:
-        if self._skel is None:
+    def _keys_by_initial(self) -> dict[str, list[str]]:
+        if self._initials is None:
             with self._lazy_lock:
-                if self._skel is None:
-                    skel: dict[str, Any] = {}
-                    for k, v in self._index.items():
-                        for r in _ids(v):
-                            _add(skel, skeleton(k), r)
-                    self._skel = skel
-        return self._skel
+                if self._initials is None:
+                    by: dict[str, list[str]] = {}
+                    for k in self._index:
+                        by.setdefault(k[:1], []).append(k)
+                    self._initials = by
+        return self._initials
+
+    def _skeleton_lookup(self, sk: str) -> Any:
+        """Row ids whose folded name has skeleton ``sk``; the skeleton index is
+        built lazily, one bucket per skeleton initial."""
+        ini = sk[:1]
+        if not ini:
+            return None
+        bucket = self._skel.get(ini)
+        if bucket is None:
+            by = self._keys_by_initial()
+            with self._lazy_lock:
+                bucket = self._skel.get(ini)
+                if bucket is None:
+                    bucket = {}
+                    index = self._index
+                    for c in _SKELETON_INITIALS.get(ini, ini):
+                        for k in by.get(c, ()):
+                            kk = skeleton(k)
+                            if kk[:1] != ini:
+                                continue
+                            for r in _ids(index[k]):
+                                _add(bucket, kk, r)
+                    self._skel[ini] = bucket
+        return bucket.get(sk)
 
     def _qualifier_index(self) -> dict[str, Any]:
         if self._qual is None:
@@ -608,7 +798,8 @@ class Gazetteer:
 
     def warm_up(self) -> None:
         """Build the lazily built indexes (variant rules, prefixes) now."""
-        self._skeleton_index()
+        for ini in list(_SKELETON_INITIALS):
+            self._skeleton_lookup(ini)
         self._qualifier_index()
         self.is_toponym_prefix("")
 
@@ -709,41 +900,37 @@ def _ids(v: Any) -> Iterable[int]:
     return v
 
 
-def _parse_row(line: str) -> GazetteerEntry:
-    f = line.split("\t")
-    kind = f[6]
-    return GazetteerEntry(
-        uid=f[0],
-        geonames_id=int(f[1]) if f[1] else None,
-        name=f[2],
-        ascii_name=f[3] or f[2],
-        alternate_names=_split(f[10]),
-        lat=float(f[4]),
-        lon=float(f[5]),
-        kind=kind,
-        precision=PRECISION_BY_KIND.get(kind, "town"),
-        admin1=f[7],
-        country=f[8],
-        population=int(f[9]) if f[9] else 0,
-        demonyms=_split(f[11]),
-        codes=_split(f[13]),
-        source=f[12],
-    )
+def write_rows(fh: io.TextIOBase, rows: list[dict[str, Any]], metadata: dict[str, str]) -> None:
+    """Write gazetteer rows in the column-wise text layout; used by the build script.
 
-
-def write_rows(fh: io.TextIOBase, rows: Iterable[dict[str, Any]], metadata: dict[str, str]) -> None:
-    """Write gazetteer rows (dicts keyed by COLUMNS) as TSV; used by the build script."""
-    for k, v in metadata.items():
+    Each row is a dict keyed by COLUMNS except that it holds absolute values
+    under ``geonames_id`` (int or None), ``lat`` and ``lon`` (floats); the
+    rows that have an id must be in ascending id order."""
+    meta = dict(metadata)
+    meta["rows"] = str(len(rows))
+    for k, v in meta.items():
         fh.write(f"# {k} = {v}\n")
     fh.write("\t".join(COLUMNS) + "\n")
+    enc: list[dict[str, Any]] = []
+    pg = pla = plo = 0
     for r in rows:
-        vals = []
-        for c in COLUMNS:
+        r = dict(r)
+        gid = r.get("geonames_id") or 0
+        if gid:
+            if gid <= pg:
+                raise ValueError("rows with a GeoNames id must be in ascending id order")
+            r["dgid"] = gid - pg
+            pg = gid
+        la, lo = round(float(r["lat"]) * 1e4), round(float(r["lon"]) * 1e4)
+        r["dlat"], r["dlon"] = la - pla, lo - plo
+        pla, plo = la, lo
+        enc.append(r)
+    for c in COLUMNS:
+        for r in enc:
             v = r.get(c, "")
             if isinstance(v, (list, tuple)):
                 v = "|".join(v)
             v = "" if v is None else str(v)
-            if "\t" in v or "\n" in v:
+            if "\t" in v or "\n" in v or "\r" in v:
                 raise ValueError(f"tab/newline in {c}: {v!r}")
-            vals.append(v)
-        fh.write("\t".join(vals) + "\n")
+            fh.write(v + "\n")

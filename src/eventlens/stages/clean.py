@@ -186,25 +186,24 @@ def _mark_comments(lines: list[_Line]) -> None:
 
 def _mark_captions_and_duplicates(lines: list[_Line]) -> None:
     kept = _kept(lines)
+    norms = [" ".join(_words(line.text)) for line in kept]
+    folded = [norm.casefold() for norm in norms]
     for index, line in enumerate(kept):
-        norm = " ".join(_words(line.text)).casefold()
         # A line repeating one of the two lines before it is a doubled caption or headline. Repeats
         # further apart are kept: on the extraction eval they are list items, recipe steps and FAQ
         # headings the article really repeats (removing all repeats cost 0.4 F1 points on 6 pages).
-        if any(norm == " ".join(_words(prev.text)).casefold() for prev in kept[max(0, index - 2) : index]):
+        if folded[index] in folded[max(0, index - 2) : index]:
             line.removed = "caption_duplicate" if _CAPTION.search(line.text) else "duplicate_line"
         elif _CAPTION.search(line.text) and len(_words(line.text)) <= 40:
             line.removed = "caption"
     # A truncated copy of a neighbouring line (a headline cut short by the page) goes.
-    kept = _kept(lines)
-    for index, line in enumerate(kept):
-        norm = " ".join(_words(line.text))
-        if len(_words(norm)) < _MIN_TRUNCATED_WORDS:
+    survivors = [(line, norm) for line, norm in zip(kept, norms) if line.removed is None]
+    for index, (line, norm) in enumerate(survivors):
+        if norm.count(" ") + 1 < _MIN_TRUNCATED_WORDS:
             continue
-        for other in kept[max(0, index - 3) : index + 4]:
+        for other, longer in survivors[max(0, index - 3) : index + 4]:
             if other is line or other.removed:
                 continue
-            longer = " ".join(_words(other.text))
             if len(longer) > len(norm) and longer.startswith(norm):
                 line.removed = "truncated_duplicate"
                 break

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
+    Index,
     Engine,
     Integer,
     LargeBinary,
@@ -24,11 +26,13 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    or_,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
+from ..dedup import Signature
 from ..model import Document, Failure
 
 __all__ = ["Store", "db_url"]
@@ -80,6 +84,16 @@ signatures = Table(
 )
 
 
+bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("band", Integer, nullable=False),
+    Column("key", BigInteger, nullable=False),
+    Column("doc_id", String(16), nullable=False),
+    Index("ix_minhash_bands_band_key", "band", "key"),
+)
+
+
 def db_url(value: str | Path) -> str:
     """Accept a SQLAlchemy URL or a plain file path (taken as SQLite)."""
     text = str(value)
@@ -125,52 +139,102 @@ class Store:
         docs: Iterable[Document],
         seen_paths: Iterable[tuple[str, str]],
         failed: Iterable[Failure],
-        new_signatures: Iterable[tuple[str, bytes]] = (),
+        new_signatures: Iterable[Signature] = (),
     ) -> dict[str, int]:
-        """Upsert one batch in one transaction; returns how many documents were inserted and updated."""
+        """Upsert one batch in one transaction; returns how many documents were inserted and updated.
+
+        Each table is read once for the whole batch and new rows go in one multi-row insert.
+        """
         counts = {"inserted": 0, "updated": 0}
+        docs = {doc.doc_id: doc for doc in docs}
+        paths = dict(seen_paths)
+        failures_by_key = {(f.path, f.stage): f for f in failed}
+        sigs = {sig.doc_id: sig for sig in new_signatures}
         try:
             with self.engine.begin() as conn:
-                for doc in docs:
-                    stored = conn.execute(
-                        select(documents.c.path, documents.c.record).where(documents.c.doc_id == doc.doc_id)
-                    ).first()
-                    if stored is not None and stored.path != doc.path:
-                        # The same bytes seen under another path: the document keeps its first path.
-                        doc = doc.model_copy(update={"path": stored.path})
-                    row = _doc_row(doc)
-                    current = stored.record if stored is not None else None
-                    if current is None:
-                        conn.execute(documents.insert().values(**row))
-                        counts["inserted"] += 1
-                    elif current != row["record"]:
-                        conn.execute(documents.update().where(documents.c.doc_id == doc.doc_id).values(**row))
-                        counts["updated"] += 1
-                for path, doc_id in seen_paths:
-                    known = conn.execute(select(sources.c.doc_id).where(sources.c.path == path)).scalar_one_or_none()
-                    if known is None:
-                        conn.execute(sources.insert().values(path=path, doc_id=doc_id))
-                    elif known != doc_id:
-                        conn.execute(sources.update().where(sources.c.path == path).values(doc_id=doc_id))
-                    # A path that now reads fine is no longer a failure.
-                    conn.execute(failures.delete().where(failures.c.path == path))
-                for failure in failed:
-                    key = (failures.c.path == failure.path) & (failures.c.stage == failure.stage)
-                    row = failure.model_dump()
-                    existing = conn.execute(select(failures).where(key)).mappings().first()
-                    if existing is None:
-                        conn.execute(failures.insert().values(**row))
-                    elif dict(existing) != row:
-                        conn.execute(failures.update().where(key).values(**row))
-                for doc_id, blob in new_signatures:
-                    exists = conn.execute(
-                        select(signatures.c.doc_id).where(signatures.c.doc_id == doc_id)
-                    ).scalar_one_or_none()
-                    if exists is None:
-                        conn.execute(signatures.insert().values(doc_id=doc_id, signature=blob))
+                self._write_documents(conn, docs, counts)
+                self._write_sources(conn, paths)
+                self._write_failures(conn, failures_by_key)
+                self._write_signatures(conn, sigs)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to the store at {self.url}: {exc}") from exc
         return counts
+
+    @staticmethod
+    def _write_documents(conn: Any, docs: dict[str, Document], counts: dict[str, int]) -> None:
+        if not docs:
+            return
+        stored = {
+            row.doc_id: row
+            for row in conn.execute(
+                select(documents.c.doc_id, documents.c.path, documents.c.record).where(documents.c.doc_id.in_(list(docs)))
+            )
+        }
+        inserts = []
+        for doc_id, doc in docs.items():
+            old = stored.get(doc_id)
+            if old is not None and old.path != doc.path:
+                # The same bytes seen under another path: the document keeps its first path.
+                doc = doc.model_copy(update={"path": old.path})
+            row = _doc_row(doc)
+            if old is None:
+                inserts.append(row)
+            elif old.record != row["record"]:
+                conn.execute(documents.update().where(documents.c.doc_id == doc_id).values(**row))
+                counts["updated"] += 1
+        if inserts:
+            conn.execute(documents.insert(), inserts)
+            counts["inserted"] += len(inserts)
+
+    @staticmethod
+    def _write_sources(conn: Any, paths: dict[str, str]) -> None:
+        if not paths:
+            return
+        known = {
+            row.path: row.doc_id
+            for row in conn.execute(select(sources.c.path, sources.c.doc_id).where(sources.c.path.in_(list(paths))))
+        }
+        inserts = [{"path": path, "doc_id": doc_id} for path, doc_id in paths.items() if path not in known]
+        if inserts:
+            conn.execute(sources.insert(), inserts)
+        for path, doc_id in paths.items():
+            if path in known and known[path] != doc_id:
+                conn.execute(sources.update().where(sources.c.path == path).values(doc_id=doc_id))
+        # A path that now reads fine is no longer a failure.
+        conn.execute(failures.delete().where(failures.c.path.in_(list(paths))))
+
+    @staticmethod
+    def _write_failures(conn: Any, found: dict[tuple[str, str], Failure]) -> None:
+        if not found:
+            return
+        existing = {
+            (row["path"], row["stage"]): dict(row)
+            for row in conn.execute(select(failures).where(failures.c.path.in_([p for p, _ in found]))).mappings()
+        }
+        inserts = []
+        for key, failure in found.items():
+            row = failure.model_dump()
+            if key not in existing:
+                inserts.append(row)
+            elif existing[key] != row:
+                conn.execute(
+                    failures.update().where((failures.c.path == key[0]) & (failures.c.stage == key[1])).values(**row)
+                )
+        if inserts:
+            conn.execute(failures.insert(), inserts)
+
+    @staticmethod
+    def _write_signatures(conn: Any, sigs: dict[str, Signature]) -> None:
+        if not sigs:
+            return
+        stored = set(conn.execute(select(signatures.c.doc_id).where(signatures.c.doc_id.in_(list(sigs)))).scalars())
+        fresh = [sig for doc_id, sig in sigs.items() if doc_id not in stored]
+        if fresh:
+            conn.execute(signatures.insert(), [{"doc_id": sig.doc_id, "signature": sig.blob} for sig in fresh])
+            conn.execute(
+                bands.insert(),
+                [{"band": band, "key": key, "doc_id": sig.doc_id} for sig in fresh for band, key in sig.bands],
+            )
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -225,17 +289,33 @@ class Store:
         with self.engine.connect() as conn:
             return {row.doc_id: row.copy_of for row in conn.execute(select(documents.c.doc_id, documents.c.copy_of))}
 
-    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+    def copy_links_for(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        """``doc_id -> copy_of`` for those of ``doc_ids`` that are stored."""
+        ids = list(doc_ids)
+        if not ids:
+            return {}
         with self.engine.connect() as conn:
-            for row in conn.execute(select(signatures.c.doc_id, signatures.c.signature).order_by(signatures.c.doc_id)):
-                yield row.doc_id, row.signature
+            rows = conn.execute(select(documents.c.doc_id, documents.c.copy_of).where(documents.c.doc_id.in_(ids)))
+            return {row.doc_id: row.copy_of for row in rows}
+
+    def band_candidates(self, keys: list[tuple[int, int]]) -> dict[str, bytes]:
+        """Stored documents sharing at least one MinHash band with ``keys``, with their signatures."""
+        if not keys:
+            return {}
+        condition = or_(*[(bands.c.band == band) & (bands.c.key == key) for band, key in keys])
+        with self.engine.connect() as conn:
+            ids = sorted(set(conn.execute(select(bands.c.doc_id).where(condition)).scalars()))
+            if not ids:
+                return {}
+            rows = conn.execute(select(signatures.c.doc_id, signatures.c.signature).where(signatures.c.doc_id.in_(ids)))
+            return {row.doc_id: row.signature for row in rows}
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         with self.engine.connect() as conn:
             return {
                 table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (documents, sources, failures, signatures)
+                for table in (documents, sources, failures, signatures, bands)
             }
 
 
