@@ -119,6 +119,9 @@ class GeocodeSettings(Section):
     max_candidates: int = Field(default=40, ge=1, description="Gazetteer candidates scored per toponym.")
     population_weight: float = Field(default=1.0, description="Weight of log10(population) in a candidate's score.")
     focus_weight: float = Field(default=3.0, description="Weight of the report's share of mentions of the candidate's country.")
+    primary_name_weight: float = Field(default=2.0, description="Bonus for a candidate whose own name (not an alternate) matches.")
+    region_weight: float = Field(default=2.0, description="Bonus for a candidate in a first-level region the report names.")
+    container_weight: float = Field(default=4.0, description="Bonus for a candidate inside the place named after a comma ('Allendale, N.J.').")
     proximity_weight: float = Field(default=2.0, description="Bonus for a candidate near the report's confidently resolved places.")
     variant_max_km: float = Field(
         default=200.0, ge=0, description="Spelling-variant candidates outside the focus countries must be this close to a confident place."

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..geo.gazetteer import fold
 from ..model import Document, Place, PlacePrecision
 from ..registry import stage
 from ..settings import GeocodeSettings
@@ -45,6 +46,8 @@ _RULE_PENALTY = {
     "code": 0.0,
     "article": 0.0,
     "possessive": 0.2,
+    "demonym": 0.5,
+    "plural-demonym": 0.7,
     "qualifier": 1.0,
     "index-qualifier": 1.5,
     "skeleton": 2.5,
@@ -118,36 +121,82 @@ def load_gazetteer(extra_csv: str | None = None) -> Any:
 
 
 def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym]:
-    """Toponym spans of a report: place entities, demonyms, and gazetteer names no entity covers."""
+    """Toponym spans of a report: place entities, demonyms, organisations named after a major place,
+    and gazetteer names no person covers (inside organisation names too: "University of Colorado")."""
     found: list[Toponym] = []
-    taken: list[tuple[int, int]] = []
+    people: list[tuple[int, int]] = []
+    whole: list[tuple[int, int]] = []
     for ent in doc.entities:
         if ent.label in _PLACE_LABELS:
-            found.append(Toponym(ent.start, ent.end, ent.text, "place"))
+            if gaz.lookup_variants(ent.text)[:1] or _has_place_cue(doc.text, ent.start, ent.end):
+                found.append(Toponym(ent.start, ent.end, ent.text, "place"))
+            whole.append((ent.start, ent.end))
         elif ent.label == "NORP" and gaz.lookup(ent.text):
             found.append(Toponym(ent.start, ent.end, ent.text, "demonym"))
-        taken.append((ent.start, ent.end))
+            whole.append((ent.start, ent.end))
+        elif ent.label == "ORG" and _is_major_place(gaz.lookup(ent.text), cfg):
+            found.append(Toponym(ent.start, ent.end, ent.text, "place"))  # "Washington said", "Moscow denied"
+            whole.append((ent.start, ent.end))
+        elif ent.label == "PERSON":
+            people.append((ent.start, ent.end))
     if cfg.scan_gazetteer:
+        lowered = set(doc.text.lower().split())
         for match in gaz.scan(doc.text):
-            if any(s < match.end and match.start < e for s, e in taken):
+            if any(s < match.end and match.start < e for s, e in (*whole, *people)):
                 continue
-            if _scan_is_place(match, gaz, cfg, doc.text):
+            if _scan_is_place(match, gaz, cfg, doc.text, lowered):
                 found.append(Toponym(match.start, match.end, match.text, "place"))
     return sorted(found, key=lambda t: (t.start, t.end))
 
 
-def _scan_is_place(match: Any, gaz: Any, cfg: GeocodeSettings, text: str) -> bool:
-    """A gazetteer hit no NER span covers: kept when it is a notable place, not a common word."""
+_CUE_BEFORE = re.compile(
+    r"\b(?:in|near|at|from|outside|into|to|toward|towards|across)\s+(?:the\s+)?"
+    r"(?:(?:village|town|city|municipality|region|district|province|area|settlement|county)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_CUE_AFTER = re.compile(
+    r"^(?:\s+(?:village|town|city|municipality|region|district|province|area|county|border|river)\b|,\s+(?:near|north|south|east|west)|\s+(?:near|north of|south of|east of|west of)\b)",
+    re.IGNORECASE,
+)
+
+
+def _has_place_cue(text: str, start: int, end: int) -> bool:
+    """Whether the words around a name the gazetteer lacks say it is a place ("the village of X", "X area")."""
+    return bool(_CUE_BEFORE.search(text[max(0, start - 40) : start]) or _CUE_AFTER.search(text[end : end + 30]))
+
+
+def _is_major_place(entries: Sequence[Any], cfg: GeocodeSettings) -> bool:
+    return bool(entries) and (
+        entries[0].kind in ("country", "region", "continent", "sea") or entries[0].population >= cfg.scan_min_population
+    )
+
+
+def _scan_is_place(match: Any, gaz: Any, cfg: GeocodeSettings, text: str, lowered: set[str]) -> bool:
+    """A gazetteer hit no entity covers: kept when it is a notable place and not an ordinary word.
+
+    A single word counts as ordinary when it is a stop word, when the text also uses it in lower case,
+    or when it only starts a sentence.
+    """
     surface = match.text
     if surface.isupper() and not gaz.has_code(surface):
         return False
     if match.start > 0 and text[match.start - 1] in "@#/":
         return False
-    entries = gaz.lookup(surface)
-    if not entries:
-        return False
-    best = entries[0]
-    return best.kind in ("country", "region", "continent", "sea") or best.population >= cfg.scan_min_population
+    if " " not in surface:
+        word = surface.lower().rstrip(".")
+        if word in _stop_words() or word in lowered:
+            return False
+        before = text[max(0, match.start - 2) : match.start]
+        if match.start == 0 or before.endswith((". ", "\n", '" ', "“")):
+            return False
+    return _is_major_place(gaz.lookup(surface), cfg)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 # -- resolution --------------------------------------------------------------------------------
@@ -175,6 +224,8 @@ class _Resolver:
         self.text, self.gaz, self.cfg = text, gaz, cfg
         self.candidates = {t.text: gaz.lookup_variants(t.text)[: cfg.max_candidates] for t in toponyms}
         self.focus = self._focus_countries(toponyms)
+        self.regions = self._regions(toponyms)
+        self.containers = self._containers(toponyms)
         self.points: list[tuple[float, float]] = []
 
     def _focus_countries(self, toponyms: Sequence[Toponym]) -> dict[str, float]:
@@ -189,7 +240,27 @@ class _Resolver:
         total = sum(votes.values()) or 1.0
         return {country: n / total for country, n in votes.items()}
 
-    def score(self, cand: Any) -> float | None:
+    def _regions(self, toponyms: Sequence[Toponym]) -> set[tuple[str, str]]:
+        """(country, folded name) of the first-level regions the report names ("New Jersey", "Calif.")."""
+        found = set()
+        for topo in toponyms:
+            for cand in self.candidates[topo.text]:
+                if cand.rule in _EXACT_RULES and cand.entry.kind == "region" and self.focus.get(cand.entry.country, 0.0) > 0:
+                    found.add((cand.entry.country, fold(cand.entry.name)))
+        return found
+
+    def _containers(self, toponyms: Sequence[Toponym]) -> dict[str, list[Any]]:
+        """"Allendale, N.J.": the place named right after a comma contains the one before it."""
+        found: dict[str, list[Any]] = {}
+        ordered = sorted(toponyms, key=lambda t: t.start)
+        for inner, outer in zip(ordered, ordered[1:]):
+            if self.text[inner.end : outer.start] in (", ", ","):
+                found.setdefault(inner.text, []).extend(
+                    c.entry for c in self.candidates[outer.text] if c.rule in _EXACT_RULES and c.entry.kind in ("region", "country", "admin2")
+                )
+        return found
+
+    def score(self, cand: Any, query: str = "") -> float | None:
         entry, rule = cand.entry, cand.rule
         in_focus = self.focus.get(entry.country, 0.0)
         near = min((haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in self.points), default=None)
@@ -198,16 +269,25 @@ class _Resolver:
             if in_focus <= 0.0 and (near is None or near > self.cfg.variant_max_km):
                 return None
         score = -_RULE_PENALTY.get(rule, 3.0)
+        if query and fold(query) in (fold(entry.name), fold(entry.ascii_name)):
+            score += self.cfg.primary_name_weight  # matched the place's own name, not one of its alternates
         score += self.cfg.population_weight * math.log10(entry.population + 10)
         score += _KIND_BONUS.get(entry.kind, 0.0)
         score += self.cfg.focus_weight * in_focus
+        admin1 = fold(entry.admin1) if entry.admin1 else ""
+        if admin1 and (entry.country, admin1) in self.regions:
+            score += self.cfg.region_weight
+        for outer in self.containers.get(query, ()):
+            if entry.country == outer.country and (outer.kind == "country" or admin1 == fold(outer.name)):
+                score += self.cfg.container_weight
+                break
         if near is not None:
             score += self.cfg.proximity_weight * (1.0 if near < 100 else 0.5 if near < 400 else 0.0)
         return score
 
     def best(self, name: str) -> _Resolved | None:
-        scored = [(s, cand) for cand in self.candidates.get(name) or self.gaz.lookup_variants(name)[: self.cfg.max_candidates]
-                  if cand.rule not in _DEMONYM_RULES and (s := self.score(cand)) is not None]
+        pool = self.candidates.get(name) or self.gaz.lookup_variants(name)[: self.cfg.max_candidates]
+        scored = [(s, cand) for cand in pool if (s := self.score(cand, name)) is not None]
         if not scored:
             return None
         _, cand = max(scored, key=lambda pair: pair[0])
