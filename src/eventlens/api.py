@@ -7,8 +7,9 @@ import logging
 import platform
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
+from itertools import islice
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -78,13 +79,14 @@ def _run(
     doc_ids: list[str] = []
     with ExitStack() as stack:
         store = stack.enter_context(Store(db))
+        # Per-document results wait in a staging database until the corpus stages have run, so the
+        # store sees each document once, in its final form (a re-run then changes nothing).
+        staging_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eventlens-")))
+        staging = stack.enter_context(Store(staging_dir / "staging.sqlite"))
         finder = CopyFinder(settings.dedup, store.band_candidates)
-        writer = stack.enter_context(DocumentsWriter(out_dir / "documents.jsonl")) if out_dir is not None else None
-        # Dossier entries wait in a temporary file, so memory does not grow with the number of documents.
-        entries = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) if out_dir is not None else None
         seen: set[str] = set()
         for batch in pipeline.pipe(read_paths(paths, settings.ingest)):
-            to_store: list[Document] = []
+            to_stage: list[Document] = []
             seen_paths: list[tuple[str, str]] = []
             failed: list[Failure] = []
             new_signatures: list[Signature] = []
@@ -105,7 +107,7 @@ def _run(
                 else:
                     sig = finder.signature(item.doc_id, item.text)
                     similar = finder.find_similar(sig)
-                    copy_of = _original_of(similar, batch_links, store) if similar is not None else None
+                    copy_of = _original_of(similar, batch_links, (staging, store)) if similar is not None else None
                     finder.add_pending(sig)
                     new_signatures.append(sig)
                     batch_links[item.doc_id] = copy_of
@@ -113,18 +115,29 @@ def _run(
                     item = item.model_copy(update={"status": DocStatus.COPY, "copy_of": copy_of})
                     counts["linked_copies"] += 1
                 counts["processed"] += 1
-                to_store.append(item)
+                to_stage.append(item)
                 doc_ids.append(item.doc_id)
-                if writer is not None and entries is not None:
-                    writer.write(item)
-                    entries.write(json.dumps(dossier_entry(item), ensure_ascii=False) + "\n")
-            written = store.write_batch(to_store, seen_paths, failed, new_signatures)
+            staging.write_batch(to_stage, (), ())
+            store.write_batch((), seen_paths, failed, new_signatures)
             finder.flush()
-            counts["new"] += written["inserted"]
-            counts["updated"] += written["updated"]
             failures.extend(failed)
             if progress is not None:
                 progress(len(batch))
+        for spec in pipeline.corpus_stages:
+            changed = pipeline.run_corpus_stage(spec, lambda: staging.iter_documents_by_ids(doc_ids))
+            for chunk in _chunks(changed, settings.pipeline.batch_size):
+                staging.write_batch(chunk, (), ())
+        writer = stack.enter_context(DocumentsWriter(out_dir / "documents.jsonl")) if out_dir is not None else None
+        # Dossier entries wait in a temporary file, so memory does not grow with the number of documents.
+        entries = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) if out_dir is not None else None
+        for chunk in _chunks(staging.iter_documents_by_ids(doc_ids), settings.pipeline.batch_size):
+            written = store.write_batch(chunk, (), ())
+            counts["new"] += written["inserted"]
+            counts["updated"] += written["updated"]
+            if writer is not None and entries is not None:
+                for doc in chunk:
+                    writer.write(doc)
+                    entries.write(json.dumps(dossier_entry(doc), ensure_ascii=False) + "\n")
         db_url = store.url
         ordered = _ordered_counts(counts, failures)
         outputs: dict[str, str] = {}
@@ -138,11 +151,21 @@ def _run(
     return RunResult(counts=ordered, failures=tuple(failures), doc_ids=tuple(doc_ids), outputs=outputs, db_url=db_url)
 
 
-def _original_of(similar: str, batch_links: dict[str, str | None], store: Store) -> str:
+def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _original_of(similar: str, batch_links: dict[str, str | None], stores: tuple[Store, ...]) -> str:
     """The original a near-copy should point at: the similar document, or what that one is a copy of."""
     if similar in batch_links:
         return batch_links[similar] or similar
-    return store.copy_links_for([similar]).get(similar) or similar
+    for store in stores:
+        links = store.copy_links_for([similar])
+        if similar in links:
+            return links[similar] or similar
+    return similar
 
 
 def _ordered_counts(counts: Counter[str], failures: list[Failure]) -> dict[str, int]:

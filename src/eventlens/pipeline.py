@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from .errors import ConfigError, InputError
@@ -37,6 +37,8 @@ class Pipeline:
             spec = get_stage(chosen[slot])
             if spec.slot != slot:
                 raise ConfigError(f"stage {spec.name!r} belongs in slot {spec.slot!r}, not {slot!r}")
+            if specs and specs[-1].kind == "corpus" and spec.kind == "doc":
+                raise ConfigError(f"per-document stage {spec.name!r} cannot follow corpus stage {specs[-1].name!r}")
             specs.append(spec)
         self.stages: tuple[StageSpec, ...] = tuple(specs)
         self._check_requires()
@@ -54,6 +56,17 @@ class Pipeline:
     @property
     def doc_stages(self) -> tuple[StageSpec, ...]:
         return tuple(spec for spec in self.stages if spec.kind == "doc")
+
+    @property
+    def corpus_stages(self) -> tuple[StageSpec, ...]:
+        """Stages that see all documents of a run at once (after every per-document stage)."""
+        return tuple(spec for spec in self.stages if spec.kind == "corpus")
+
+    def run_corpus_stage(self, spec: StageSpec, docs: Callable[[], Iterator[Document]]) -> Iterator[Document]:
+        """Run one corpus stage over a re-iterable source of documents; yields the documents it changed."""
+        cfg = getattr(self.settings, spec.section) if spec.section else None
+        for new in spec.func(docs, cfg):
+            yield new
 
     def process(self, doc: Document) -> Document | Failure:
         """Run every per-document stage on ``doc``; a failing stage gives a Failure instead."""

@@ -29,6 +29,7 @@ SLOTS: tuple[str, ...] = (
     "events",
     "casualties",
     "quotes",
+    "link",
     "cluster",
     "reconcile",
 )

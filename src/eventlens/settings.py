@@ -24,6 +24,7 @@ __all__ = [
     "GeocodeSettings",
     "IngestSettings",
     "LangidSettings",
+    "LinkSettings",
     "MetadataSettings",
     "PipelineSettings",
     "Settings",
@@ -128,6 +129,15 @@ class GeocodeSettings(Section):
     )
 
 
+class LinkSettings(Section):
+    name_similarity: float = Field(
+        default=85.0,
+        ge=0.0,
+        le=100.0,
+        description="Smallest rapidfuzz ratio of folded names for two unknown places of a run to be one place.",
+    )
+
+
 class DedupSettings(Section):
     num_perm: int = Field(default=64, ge=16, description="MinHash permutations.")
     shingle_words: int = Field(default=5, ge=1, description="Words per shingle.")
@@ -148,6 +158,7 @@ class PipelineSettings(Section):
             "entities": "entities.spacy.v1",
             "geocode": "geocode.gazetteer.v1",
             "temporal": "temporal.rules.v1",
+            "link": "link.places.v1",
         },
         description="Implementation chosen for each slot, by registered name; a slot left out is skipped.",
     )
@@ -166,6 +177,7 @@ class Settings(BaseModel):
     langid: LangidSettings = LangidSettings()
     entities: EntitiesSettings = EntitiesSettings()
     geocode: GeocodeSettings = GeocodeSettings()
+    link: LinkSettings = LinkSettings()
     temporal: TemporalSettings = TemporalSettings()
     dedup: DedupSettings = DedupSettings()
     pipeline: PipelineSettings = PipelineSettings()

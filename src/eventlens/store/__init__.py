@@ -8,7 +8,7 @@ Writes are upserts by stable id, so re-running on the same input changes nothing
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +254,22 @@ class Store:
         data = json.loads(row.record)
         data["raw_html"] = row.raw_html
         return Document.model_validate(data)
+
+    def iter_documents_by_ids(self, doc_ids: Sequence[str], *, chunk: int = 500) -> Iterator[Document]:
+        """The stored documents with these ids, in the order given (ids not stored are skipped)."""
+        for start in range(0, len(doc_ids), chunk):
+            ids = list(doc_ids[start : start + chunk])
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(documents.c.doc_id, documents.c.record, documents.c.raw_html).where(documents.c.doc_id.in_(ids))
+                )
+                found = {row.doc_id: (row.record, row.raw_html) for row in rows}
+            for doc_id in ids:
+                if doc_id in found:
+                    record, raw_html = found[doc_id]
+                    data = json.loads(record)
+                    data["raw_html"] = raw_html
+                    yield Document.model_validate(data)
 
     def iter_documents(self) -> Iterator[Document]:
         """Every stored document, ordered by path."""
