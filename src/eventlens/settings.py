@@ -121,6 +121,12 @@ class GeocodeSettings(Section):
     population_weight: float = Field(default=1.0, description="Weight of log10(population) in a candidate's score.")
     focus_weight: float = Field(default=3.0, description="Weight of the report's share of mentions of the candidate's country.")
     primary_name_weight: float = Field(default=2.0, description="Bonus for a candidate whose own name (not an alternate) matches.")
+    region_kind_bonus: float = Field(default=0.5, description="Score bonus of a first-level region over a same-named place.")
+    anywhere_min_population: int = Field(
+        default=1_000_000,
+        ge=0,
+        description="Places at least this populous match by alternate name or variant outside the report's countries.",
+    )
     region_weight: float = Field(default=2.0, description="Bonus for a candidate in a first-level region the report names.")
     container_weight: float = Field(default=4.0, description="Bonus for a candidate inside the place named after a comma ('Allendale, N.J.').")
     proximity_weight: float = Field(default=2.0, description="Bonus for a candidate near the report's confidently resolved places.")

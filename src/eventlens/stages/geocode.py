@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..geo.gazetteer import fold
+from ..geo.gazetteer import fold, skeleton
 from ..model import Document, Place, PlacePrecision
 from ..registry import stage
 from ..settings import GeocodeSettings
@@ -54,6 +54,8 @@ _RULE_PENALTY = {
     "qualifier+skeleton": 3.0,
 }
 _KIND_BONUS = {"country": 3.0, "continent": 2.5, "sea": 1.5, "region": 1.5, "macroregion": 2.0}
+_SEAT_MAX_KM = 100.0  # a district's point and its seat's lie this close (Mitrovica district / Mitrovicë: 5 km)
+_TRUSTED_KINDS = frozenset({"country", "continent", "macroregion", "sea", "region"})
 _SETTLEMENTS = frozenset({"city", "town", "village", "municipality", "admin2"})
 _PRECISION = {
     "continent": PlacePrecision.CONTINENT,
@@ -223,20 +225,30 @@ class _Resolver:
     def __init__(self, text: str, toponyms: Sequence[Toponym], gaz: Any, cfg: GeocodeSettings) -> None:
         self.text, self.gaz, self.cfg = text, gaz, cfg
         self.candidates = {t.text: gaz.lookup_variants(t.text)[: cfg.max_candidates] for t in toponyms}
-        self.focus = self._focus_countries(toponyms)
+        self.focus = self._focus_countries(toponyms, trusted_only=False)
+        self.gate = self._focus_countries(toponyms, trusted_only=True)
         self.regions = self._regions(toponyms)
         self.containers = self._containers(toponyms)
         self.points: list[tuple[float, float]] = []
 
-    def _focus_countries(self, toponyms: Sequence[Toponym]) -> dict[str, float]:
-        """Share of the report's country-level mentions (countries and demonyms) per country."""
+    def _focus_countries(self, toponyms: Sequence[Toponym], *, trusted_only: bool) -> dict[str, float]:
+        """Share of the report's country-level mentions (countries and demonyms) per country.
+
+        With ``trusted_only``, places vote only when matched by their own name: this set decides which
+        countries admit variant spellings, so a namesake abroad must not open the door for itself.
+        """
         votes: Counter[str] = Counter()
         for topo in toponyms:
             for cand in self.candidates[topo.text][:1]:
                 entry = cand.entry
-                if cand.rule in _EXACT_RULES | _DEMONYM_RULES and entry.country:
-                    weight = 1.0 if entry.kind == "country" or cand.rule in _DEMONYM_RULES else 0.5
-                    votes[entry.country] += weight
+                if not entry.country:
+                    continue
+                # Countries and demonyms say what a report is about; a place votes only by its own name
+                # (an alternate name may belong to a namesake abroad).
+                if entry.kind == "country" or cand.rule in _DEMONYM_RULES:
+                    votes[entry.country] += 1.0
+                elif cand.rule in _EXACT_RULES and (trusted_only is False or fold(topo.text) in (fold(entry.name), fold(entry.ascii_name))):
+                    votes[entry.country] += 0.5
         total = sum(votes.values()) or 1.0
         return {country: n / total for country, n in votes.items()}
 
@@ -263,16 +275,20 @@ class _Resolver:
     def score(self, cand: Any, query: str = "") -> float | None:
         entry, rule = cand.entry, cand.rule
         in_focus = self.focus.get(entry.country, 0.0)
+        in_gate = self.gate.get(entry.country, 0.0)
         near = min((haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in self.points), default=None)
-        if rule not in _EXACT_RULES and rule not in _DEMONYM_RULES:
-            # Variant spellings only count inside the report's countries or near its places.
-            if in_focus <= 0.0 and (near is None or near > self.cfg.variant_max_km):
+        primary = bool(query) and fold(query) in (fold(entry.name), fold(entry.ascii_name))
+        trusted = rule in _DEMONYM_RULES or entry.kind in _TRUSTED_KINDS or entry.population >= self.cfg.anywhere_min_population
+        if not trusted and not (rule in _EXACT_RULES and primary):
+            # Variant spellings and alternate names of minor places only count inside the report's
+            # countries or near its places: "Banjska" is an alternate name of a Bulgarian town.
+            if in_gate <= 0.0 and (near is None or near > self.cfg.variant_max_km):
                 return None
         score = -_RULE_PENALTY.get(rule, 3.0)
-        if query and fold(query) in (fold(entry.name), fold(entry.ascii_name)):
+        if primary:
             score += self.cfg.primary_name_weight  # matched the place's own name, not one of its alternates
         score += self.cfg.population_weight * math.log10(entry.population + 10)
-        score += _KIND_BONUS.get(entry.kind, 0.0)
+        score += self.cfg.region_kind_bonus if entry.kind == "region" else _KIND_BONUS.get(entry.kind, 0.0)
         score += self.cfg.focus_weight * in_focus
         admin1 = fold(entry.admin1) if entry.admin1 else ""
         if admin1 and (entry.country, admin1) in self.regions:
@@ -291,14 +307,35 @@ class _Resolver:
         if not scored:
             return None
         _, cand = max(scored, key=lambda pair: pair[0])
-        return _from_entry(cand.entry, cand.rule)
+        return _from_entry(_seat_of(cand.entry, [c.entry for _, c in scored]), cand.rule)
 
     def confident(self, name: str) -> _Resolved | None:
-        """A resolution needing no context: one exact candidate, or an exact country/region name."""
+        """A resolution needing no context: the one exact candidate by its own name, or a country/continent."""
         cands = [c for c in self.candidates.get(name, []) if c.rule in _EXACT_RULES]
-        if len(cands) == 1 or (cands and cands[0].entry.kind in ("country", "continent")):
-            return _from_entry(cands[0].entry, cands[0].rule)
+        if not cands:
+            return None
+        first = cands[0].entry
+        if first.kind in ("country", "continent") or (
+            len(cands) == 1 and fold(name) in (fold(first.name), fold(first.ascii_name))
+        ):
+            return _from_entry(first, cands[0].rule)
         return None
+
+
+def _seat_of(entry: Any, others: Sequence[Any]) -> Any:
+    """A district named after its seat means the seat: the same-named settlement near it, when there is one."""
+    if entry.kind not in ("region", "admin2", "municipality"):
+        return entry
+    name = skeleton(fold(entry.name))
+    seats = [
+        other
+        for other in others
+        if other.kind in ("city", "town", "village")
+        and other.country == entry.country
+        and skeleton(fold(other.name)) == name
+        and haversine_km(other.lat, other.lon, entry.lat, entry.lon) < _SEAT_MAX_KM
+    ]
+    return max(seats, key=lambda other: other.population) if seats else entry
 
 
 def _sentence_after(text: str, end: int) -> str:
@@ -344,7 +381,7 @@ def resolve_toponyms(doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: 
     for index, topo in enumerate(places):
         if index not in resolved:
             resolved[index] = resolver.best(topo.text)
-    main_country = max(resolver.focus, key=resolver.focus.__getitem__) if resolver.focus else None
+    main_country = max(resolver.gate, key=resolver.gate.__getitem__) if resolver.gate else None
     for index, topo in enumerate(places):
         if resolved[index] is None:
             resolved[index] = _anchor(resolver, topo) or _paragraph_anchor(doc.text, topo, places, resolved, main_country)
