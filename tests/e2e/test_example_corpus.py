@@ -182,3 +182,53 @@ def test_known_failure_reasons() -> None:
     assert {"not_found", "unreadable", "empty", "binary", "encoding", "too_large", "bad_gzip", "bad_json"} <= set(
         REASONS
     )
+
+
+# -- issue 8: entities, places and times on the example corpus -----------------------------------
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    from eventlens.stages.geocode import haversine_km
+
+    return haversine_km(lat1, lon1, lat2, lon2)
+
+
+@pytest.mark.issue(8)
+def test_one_canonical_person_across_reports(docs: dict[str, dict[str, Any]]) -> None:
+    def canon(key: str, surname: str) -> set[str]:
+        return {e["canonical"] for e in docs[key]["entities"] if e["label"] == "PERSON" and surname in e["text"]}
+
+    vucic = [canon(key, "Vu") for key in ("000", "002", "004")]
+    assert all(found == {"Aleksandar Vucic"} for found in vucic), vucic
+    kurti = [canon(key, "Kurti") for key in ("001", "002", "003")]
+    assert all(found == {"Albin Kurti"} for found in kurti), kurti
+
+
+@pytest.mark.issue(8)
+def test_the_village_is_one_place_in_kosovo(docs: dict[str, dict[str, Any]]) -> None:
+    variants = [
+        p for record in docs.values() for p in record["places"] if p["text"].casefold().startswith("ban") and len(p["text"]) > 4
+    ]
+    assert {p["text"] for p in variants} >= {"Banjska", "Banjske", "Banjské", "Banska"}
+    assert len({p["name"] for p in variants}) == 1
+    for place in variants:
+        assert place["country"] == "XK"
+        assert place["precision"] is not None
+        assert _km(place["lat"], place["lon"], 43.0, 20.8) < 15, place
+
+
+@pytest.mark.issue(8)
+def test_municipalities_resolve_in_kosovo_and_nothing_abroad_by_mistake(docs: dict[str, dict[str, Any]]) -> None:
+    places = [p for record in docs.values() for p in record["places"]]
+    for text in ("Zvecan", "Zvechan", "Leposavic", "Zubin Potok", "Kosovska Mitrovica"):
+        found = [p for p in places if p["text"] == text]
+        assert found and all(p["country"] == "XK" for p in found), (text, found)
+    assert not [p for p in places if p["country"] == "BG"]
+    assert not [p for p in places if p["name"] and "Sremska" in p["name"]]
+
+
+@pytest.mark.issue(8)
+def test_offsets_of_entities_places_and_times_match_the_text(docs: dict[str, dict[str, Any]]) -> None:
+    for record in docs.values():
+        for item in (*record["entities"], *record["places"], *record["times"]):
+            assert record["text"][item["start"] : item["end"]] == item["text"]

@@ -152,8 +152,8 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
 
 
 _CUE_BEFORE = re.compile(
-    r"\b(?:in|near|at|from|outside|into|to|toward|towards|across)\s+(?:the\s+)?"
-    r"(?:(?:village|town|city|municipality|region|district|province|area|settlement|county)\s+of\s+)?$",
+    r"(?:\b(?:in|near|at|from|outside|into|to|toward|towards|across)\s+(?:the\s+)?"
+    r"|\b(?:village|town|city|municipality|region|district|province|area|settlement|county)\s+of\s+)$",
     re.IGNORECASE,
 )
 _CUE_AFTER = re.compile(
