@@ -262,3 +262,18 @@ if __name__ == "__main__":  # regenerate the golden file
     GOLDEN_STAGES.parent.mkdir(parents=True, exist_ok=True)
     GOLDEN_STAGES.write_text(json.dumps(stage_table(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {GOLDEN_STAGES}")
+
+
+def test_a_process_pool_gives_the_same_documents_as_one_process(tmp_path: Path) -> None:
+    """pipeline.n_process only changes where the work runs, never what comes out."""
+    from eventlens import api
+    from eventlens.settings import Settings
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "kosovo-2023"
+    outputs = []
+    for workers in (1, 2):
+        settings = Settings().merged({"pipeline": {"n_process": workers, "batch_size": 2}})
+        out = tmp_path / f"out{workers}"
+        api.run([examples], out=out, settings=settings)
+        outputs.append([json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()])
+    assert outputs[0] == outputs[1]

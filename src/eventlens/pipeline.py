@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
@@ -128,11 +131,51 @@ class Pipeline:
         return new
 
     def pipe(self, items: Iterable[Document | Failure]) -> Iterator[list[Document | Failure]]:
-        """Yield batches of processed documents (and passed-through failures), in input order."""
-        iterator = iter(items)
-        size = self.settings.pipeline.batch_size
-        while batch := list(islice(iterator, size)):
-            yield self.process_batch(batch)
+        """Yield batches of processed documents (and passed-through failures), in input order.
+
+        With ``pipeline.n_process > 1`` the batches are processed by a pool of worker processes (each
+        loads the models once), at most two batches per worker in flight so memory stays bounded.
+        """
+        batches = _batched(items, self.settings.pipeline.batch_size)
+        workers = self.settings.pipeline.n_process
+        if workers <= 1:
+            for batch in batches:
+                yield self.process_batch(batch)
+            return
+        context = multiprocessing.get_context("spawn")  # fork would copy the parent's loaded models and threads
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.settings.model_dump_json(),),
+        ) as pool:
+            pending: deque[Future[list[Document | Failure]]] = deque()
+            for batch in batches:
+                pending.append(pool.submit(_work, batch))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+
+def _batched(items: Iterable[Document | Failure], size: int) -> Iterator[list[Document | Failure]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _init_worker(settings_json: str) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = Pipeline(Settings.model_validate_json(settings_json))
+
+
+def _work(batch: list[Document | Failure]) -> list[Document | Failure]:
+    if _WORKER_PIPELINE is None:
+        raise RuntimeError("pipeline worker used before its initializer ran")
+    return _WORKER_PIPELINE.process_batch(batch)
 
 
 def _check_assigns(spec: StageSpec, before: Document, after: Document) -> None:
