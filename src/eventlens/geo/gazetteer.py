@@ -77,11 +77,11 @@ __all__ = [
     "COLUMNS",
     "DEFAULT_RESOURCE",
     "PRECISION_BY_KIND",
+    "RULES",
     "Candidate",
     "Gazetteer",
     "GazetteerEntry",
     "ScanMatch",
-    "RULES",
     "fold",
     "fold_many",
     "skeleton",
@@ -224,7 +224,7 @@ _LEADING_QUALIFIERS = frozenset(
     severo yuzhno vostochno zapadno verkhniy verkhnyaya verkhneye verkhnee
     nizhniy nizhnyaya nizhneye nizhnee severnyy yuzhnyy bolshoy bolshaya bolshoye
     malyy malaya maloye staryy staraya staroye verkhni nyzhni pivnichnyi
-    """.split()
+    """.split()  # noqa: SIM905
 )
 
 # Albanian qualifiers follow the name, often after a connective (e, i, te).
@@ -233,7 +233,7 @@ _TRAILING_QUALIFIERS = frozenset(
     veriore verior veriut jugore jugor jugut lindore lindor lindjes
     perendimore perendimor perendimit eperme eperm poshtme poshtem ulet
     siperm siperme madhe madh vogel
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _CONNECTIVES = frozenset({"e", "i", "te"})
 
@@ -450,27 +450,59 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ load
     @classmethod
-    def load(
-        cls, path: str | Path | None = None, extra_csv: str | Path | None = None
-    ) -> Gazetteer:
+    def load(cls, path: str | Path | None = None, extra_csv: str | Path | None = None) -> Gazetteer:
         """Load the shipped gazetteer (or ``path``) plus an optional user CSV.
 
-        Results are cached per (path, extra_csv, file modification times).
+        Results are cached per (path, extra_csv, file modification times); a
+        user CSV is added to a copy of the cached base gazetteer, which
+        itself stays unchanged.
         """
         p = Path(path) if path is not None else cls.default_path()
-        key: tuple[Any, ...] = (str(p), p.stat().st_mtime_ns)
-        if extra_csv is not None:
-            e = Path(extra_csv)
-            key += (str(e), e.stat().st_mtime_ns)
+        key: tuple[Any, ...] = (str(p.resolve()), p.stat().st_mtime_ns)
         with _cache_lock:
-            gaz = _cache.get(key)
+            base = _cache.get(key)
+            if base is None:
+                base = cls()
+                base._load_file(p)
+                _cache[key] = base
+            if extra_csv is None:
+                return base
+            e = Path(extra_csv)
+            ukey = key + (str(e.resolve()), e.stat().st_mtime_ns)
+            gaz = _cache.get(ukey)
             if gaz is None:
-                gaz = cls()
-                gaz._load_file(p)
-                if extra_csv is not None:
-                    gaz._load_user_csv(Path(extra_csv))
-                _cache[key] = gaz
+                gaz = base._with_user_csv(e)
+                _cache[ukey] = gaz
         return gaz
+
+    def _with_user_csv(self, path: Path) -> Gazetteer:
+        """A gazetteer sharing this one's rows, plus the entries of a user CSV."""
+        new = Gazetteer()
+        for attr in (
+            "_n",
+            "_uid",
+            "_name",
+            "_alts",
+            "_codes",
+            "_dems",
+            "_admin1",
+            "_kind",
+            "_country",
+            "_source",
+            "_pop",
+            "_gids",
+            "_lats",
+            "_lons",
+            "_entries",
+            "metadata",
+            "path",
+        ):
+            setattr(new, attr, getattr(self, attr))
+        # the indexes are copied (user rows are added to them); their list
+        # values are shared and only ever replaced, never changed in place
+        new._index, new._dindex, new._cindex = dict(self._index), dict(self._dindex), dict(self._cindex)
+        new._load_user_csv(path)
+        return new
 
     @staticmethod
     def default_path() -> Path:
@@ -569,13 +601,19 @@ class Gazetteer:
             multi = [k for k, c in cnt.items() if c > 1]
             first = dict(zip(reversed(keys), reversed(ids)))
             for k in multi:
-                index[k] = [first[k], index[k]]
+                if first[k] != index[k]:
+                    index[k] = [first[k], index[k]]
             many = {k for k in multi if cnt[k] > 2}
             if many:
                 for k in many:
                     index[k] = []
                 for k, i in [(k, i) for k, i in zip(keys, ids) if k in many]:
-                    index[k].append(i)
+                    lst = index[k]
+                    if i not in lst:
+                        lst.append(i)
+                for k in many:
+                    if len(index[k]) == 1:
+                        index[k] = index[k][0]
             del cnt, multi, first, many
         del keys, ids
         dindex: dict[str, Any] = {}
@@ -627,11 +665,11 @@ class Gazetteer:
                 self._user.append(entry)
                 keys = {fold(x) for x in (name, *alts)} - {""}
                 for k in keys:
-                    _add(self._index, k, rid)
+                    _add_new(self._index, k, rid)
                 for d in {fold(x) for x in dems} - {""}:
-                    _add(self._dindex, d, rid)
+                    _add_new(self._dindex, d, rid)
                 for c in codes:
-                    _add(self._cindex, _case_key(c), rid)
+                    _add_new(self._cindex, _case_key(c), rid)
         # derived indexes must be rebuilt to include the user rows
         self._skel = {}
         self._initials = None
@@ -867,9 +905,7 @@ class Gazetteer:
     def max_name_tokens(self) -> int:
         """Largest number of space-separated tokens in a folded name."""
         if self._max_tokens is None:
-            self._max_tokens = max(
-                (k.count(" ") + 1 for k in self._index.keys() | self._dindex.keys()), default=0
-            )
+            self._max_tokens = max((k.count(" ") + 1 for k in self._index.keys() | self._dindex.keys()), default=0)
         return self._max_tokens
 
     def is_toponym_prefix(self, folded: str) -> bool:
@@ -886,9 +922,7 @@ class Gazetteer:
                     self._prefixes = frozenset(pre)
         return folded in self._prefixes
 
-    def scan(
-        self, text: str, *, require_capital: bool = True, max_tokens: int = 8
-    ) -> list[ScanMatch]:
+    def scan(self, text: str, *, require_capital: bool = True, max_tokens: int = 8) -> list[ScanMatch]:
         """Greedy longest-match scan of ``text`` for gazetteer names and codes.
 
         A candidate span starts at a word token (capitalised, unless
@@ -939,6 +973,18 @@ def _add(index: dict[str, Any], key: str, rid: int) -> None:
         cur.append(rid)
 
 
+def _add_new(index: dict[str, Any], key: str, rid: int) -> None:
+    """Like _add, but never changes a list value in place (it may be shared)."""
+    cur = index.get(key)
+    if cur is None:
+        index[key] = rid
+    elif isinstance(cur, int):
+        if cur != rid:
+            index[key] = [cur, rid]
+    elif rid not in cur:
+        index[key] = [*cur, rid]
+
+
 def _ids(v: Any) -> Iterable[int]:
     if v is None:
         return ()
@@ -955,8 +1001,7 @@ def write_rows(fh: io.TextIOBase, rows: list[dict[str, Any]], metadata: dict[str
     rows that have an id must be in ascending id order."""
     meta = dict(metadata)
     meta["rows"] = str(len(rows))
-    for k, v in meta.items():
-        fh.write(f"# {k} = {v}\n")
+    fh.writelines(f"# {k} = {v}\n" for k, v in meta.items())
     fh.write("\t".join(COLUMNS) + "\n")
     enc: list[dict[str, Any]] = []
     pg = pla = plo = 0

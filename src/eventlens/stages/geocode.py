@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _EXACT_RULES = frozenset({"exact", "code", "article", "possessive"})
-_DEMONYM_RULES = frozenset({"demonym", "plural-demonym"})
+_DEMONYM_RULES = frozenset({"demonym", "plural-demonym", "demonym-stem"})
 _RULE_PENALTY = {
     "exact": 0.0,
     "code": 0.0,
@@ -48,6 +48,7 @@ _RULE_PENALTY = {
     "possessive": 0.2,
     "demonym": 0.5,
     "plural-demonym": 0.7,
+    "demonym-stem": 0.8,
     "qualifier": 1.0,
     "index-qualifier": 1.5,
     "skeleton": 2.5,
