@@ -38,7 +38,7 @@ config_app = typer.Typer(help="Show the resolved settings.", no_args_is_help=Tru
 app.add_typer(eval_app, name="eval")
 app.add_typer(config_app, name="config")
 
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="A TOML settings file (partial is fine).")]
