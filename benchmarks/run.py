@@ -1,7 +1,8 @@
 """Ingest + clean throughput and peak memory of eventlens, beside trafilatura alone, measured in this run.
 
-    .venv/bin/python benchmarks/run.py            # the full run (`make bench`), about 4 minutes on 2 cores
-    .venv/bin/python benchmarks/run.py --quick    # a smoke run with small sizes, under a minute
+    .venv/bin/python benchmarks/run.py            # the full run (`make bench`), about 9 minutes on 2 cores
+    .venv/bin/python benchmarks/run.py --quick    # a smoke run with small sizes, about 2 minutes
+    .venv/bin/python benchmarks/run.py --only stages
     .venv/bin/python benchmarks/run.py --only html --repeat 3
 
 Benchmarks, each written to ``benchmarks/results/<name>.json`` (``<name>-quick.json`` with ``--quick``):
@@ -15,6 +16,9 @@ Benchmarks, each written to ``benchmarks/results/<name>.json`` (``<name>-quick.j
   trafilatura on the same texts wrapped as minimal HTML.
 - ``ingest_scaling``: eventlens on the first 1,000 / 3,000 / 10,000 generated documents: time and
   peak RSS at each size, and a per-batch trace of time and RSS within each run.
+- ``stages``: the document-understanding stages (entities, temporal, geocode) on 1,000 real eval documents
+  (ECB+ topped up with incidents, read in place; 200 with ``--quick``) with pipeline.n_process=1 and 2,
+  beside spaCy NER alone: docs/s, words/s, start-up, peak RSS and RSS growth (``benchmarks/stages.py``).
 
 Every system runs in a fresh interpreter (``benchmarks/worker.py``) so that peak RSS (``ru_maxrss``)
 belongs to that run alone; each is warmed up on a tiny input outside the timed region. MB = 10^6 bytes
@@ -22,7 +26,8 @@ of uncompressed input; RSS in MiB. Nothing is asserted about timings: the number
 
 By default eventlens runs the foundation stages (clean, metadata, langid: the implementations the
 default settings choose for those slots); ``--pipeline default`` runs every stage the default
-settings configure instead.
+settings configure instead. ``--pipeline`` does not apply to ``stages``, which always runs the
+entities, temporal and geocode slots after clean/metadata/langid.
 """
 
 from __future__ import annotations
@@ -46,10 +51,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+import stages  # noqa: E402
 from machine import git_info, library_versions, load_average, machine_info, utc_now  # noqa: E402
 
-BENCHMARKS = ("html", "text", "scaling")
-NAMES = {"html": "ingest_html_extraction", "text": "ingest_text_generated", "scaling": "ingest_scaling"}
+BENCHMARKS = ("html", "text", "scaling", "stages")
+NAMES = {"html": "ingest_html_extraction", "text": "ingest_text_generated", "scaling": "ingest_scaling", "stages": "stages"}
 FOUNDATION_SLOTS = ("clean", "metadata", "langid")
 FULL = {"html_pages": None, "text_docs": 10_000, "scaling_sizes": (1_000, 3_000, 10_000)}
 QUICK = {"html_pages": 30, "text_docs": 500, "scaling_sizes": (100, 300, 1_000)}
@@ -347,7 +353,11 @@ def _stages_used(body: dict[str, Any]) -> dict[str, str] | None:
     return None
 
 
-RUNNERS = {"html": bench_html, "text": bench_text, "scaling": bench_scaling}
+def bench_stages(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], slots: list[str] | None) -> dict[str, Any]:
+    return stages.bench_stages(args, runner, _eval_dir(args))  # its own sizes and slots (benchmarks/stages.py)
+
+
+RUNNERS = {"html": bench_html, "text": bench_text, "scaling": bench_scaling, "stages": bench_stages}
 
 
 # -- output ----------------------------------------------------------------------------------------
@@ -363,6 +373,9 @@ def _summary(written: dict[str, dict[str, Any]]) -> list[str]:
     for name, data in written.items():
         for row in data["results"]:
             mb = row["input_bytes"] / 1e6
+            if "not_measured" in row:
+                lines.append(f"{name:<30} {row['label']:<34} {row['docs']:>7,} {mb:>7.1f} {'':>8} {'':>8} {'':>9} {'':>7} {'':>12}  not measured: {row['not_measured']}")
+                continue
             if "error" in row:
                 lines.append(f"{name:<30} {row['label']:<34} {row['docs']:>7,} {mb:>7.1f} {'':>8} {'':>8} {'':>9} {'':>7} {'':>12}  {row['error']}")
                 continue
@@ -378,6 +391,12 @@ def _summary(written: dict[str, dict[str, Any]]) -> list[str]:
                 notes.append("ingest.max_bytes raised to the file size")
             if row.get("system") == "trafilatura":
                 notes.append("extract() calls only")
+            if "words_per_s" in row:
+                notes.append(
+                    f"{row['words_per_s']:,.0f} words/s, start-up {row['startup_s']:.1f} s, RSS growth "
+                    f"{_fmt(row['rss_growth_over_batch_mib'])} MiB over the batch, ~{_fmt(row['extrapolated_docs_per_s_600_word_articles'], 2)} "
+                    f"docs/s at 600 words (extrapolated)"
+                )
             lines.append(
                 f"{name:<30} {row['label']:<34} {row['docs']:>7,} {mb:>7.1f} {row['seconds']:>8.2f} {row['cpu_s']:>8.2f} "
                 f"{_fmt(row['docs_per_s']):>9} {_fmt(row['mb_per_s'], 2):>7} {_fmt(row['peak_rss_mib'], 0):>12}  {', '.join(notes)}"
@@ -387,7 +406,7 @@ def _summary(written: dict[str, dict[str, Any]]) -> list[str]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run (30 pages, 500 docs, 100/300/1,000)")
+    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run (30 pages, 500 docs, 100/300/1,000, 200 stage docs)")
     parser.add_argument("--only", choices=BENCHMARKS, action="append", help="run only this benchmark (repeatable)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the median is reported (default 1)")
     parser.add_argument(
@@ -449,7 +468,8 @@ def main(argv: list[str] | None = None) -> int:
                     "quick": args.quick,
                     "repeat": args.repeat,
                     "pipeline": args.pipeline,
-                    "eventlens_slots": slots if slots is not None else "all slots of the default settings",
+                    "eventlens_slots": body.pop("eventlens_slots", None)
+                    or (slots if slots is not None else "all slots of the default settings"),
                     "eventlens_stages": _stages_used(body),
                     "timeout_s": args.timeout,
                 },

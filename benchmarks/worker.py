@@ -9,6 +9,7 @@ Systems:
 - ``eventlens``: ``eventlens.api.ingest(paths, db=<temp SQLite>)``: read, gunzip, decode, HTML
   extraction, the configured per-document stages (clean, metadata, langid by default here), dedup
   and the store. Everything from the first byte read to the last commit is timed.
+- ``stages_prepare``, ``eventlens_stages``, ``spacy_ner``: the ``stages`` benchmark, in ``stages_worker.py``.
 - ``trafilatura``: ``trafilatura.extract(html)`` with default settings, one document at a time;
   reading and preparing each HTML string is not timed, only the ``extract`` calls are (the
   ``wall_s`` field includes the reading, ``seconds`` does not).
@@ -214,6 +215,10 @@ def main(argv: list[str]) -> int:
         run_eventlens(spec, result)
     elif spec["system"] == "trafilatura":
         run_trafilatura(spec, result)
+    elif spec["system"] in ("stages_prepare", "eventlens_stages", "spacy_ner"):  # the `stages` benchmark
+        import stages_worker
+
+        stages_worker.run(spec, result)
     else:
         raise SystemExit(f"unknown system {spec['system']!r}")
     result["peak_rss_mib"] = round(_peak_rss_mib(), 1)

@@ -47,7 +47,7 @@ class Pipeline:
         self._check_requires()
 
     def _check_requires(self) -> None:
-        assigned = set(READER_ASSIGNS)
+        assigned = set(READER_ASSIGNS) | set(self.settings.pipeline.preassigned)
         for spec in self.stages:
             missing = [field for field in spec.requires if field not in assigned]
             if missing:

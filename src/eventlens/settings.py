@@ -170,6 +170,10 @@ class PipelineSettings(Section):
     )
     batch_size: int = Field(default=64, ge=1, description="Documents per batch (one store transaction each).")
     strict: bool = Field(default=False, description="Re-raise stage errors instead of recording failures.")
+    preassigned: tuple[str, ...] = Field(
+        default=(),
+        description="Document fields the input already carries, for a pipeline that starts partway (stored documents).",
+    )
     n_process: int = Field(
         default=1, ge=1, description="Worker processes for the per-document stages (each loads the models once)."
     )

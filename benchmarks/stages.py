@@ -1,0 +1,278 @@
+"""The ``stages`` benchmark (issue 8, acceptance 4): document-understanding throughput and memory on real documents.
+
+The batch: the 982 documents of ``../shared/eval/clustering/ecbplus.jsonl.gz`` topped up to exactly 1,000
+with the first documents of ``../shared/eval/incidents/docs.jsonl.gz`` (both read in place by eventlens'
+own reader; ``--quick`` keeps every 5th document of that batch, 200). A first process runs the
+foundation stages (clean, metadata, langid) over them, untimed, and passes the cleaned documents on
+through a temporary file. Then, each in a fresh process (``worker.py`` -> ``stages_worker.py``):
+
+(a) eventlens entities + temporal + geocode (the default settings' implementations: entities.spacy.v1,
+    temporal.rules.v1, geocode.gazetteer.v1) through ``Pipeline.pipe`` with ``pipeline.n_process=1``;
+(b) the same with ``pipeline.n_process=2`` (when the setting exists);
+(c) spaCy NER alone: the entities model with every component but tok2vec and ner disabled,
+    ``nlp.pipe(texts, batch_size=32)``, one process, on the same cleaned texts.
+
+Only the processing is timed. Imports, model and gazetteer loading and a warm-up are reported as
+start-up seconds. With n_process=2 the pool is created by the ``pipe()`` call and its workers load
+the models on their first batch, so that wall time includes start-up; the figure reported subtracts a
+separately measured pool start-up (the raw wall time is kept beside it). Words are whitespace tokens of
+the cleaned text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+SIZES = {"full": {"docs": 1000, "stride": 1}, "quick": {"docs": 1000, "stride": 5}}
+ARTICLE_WORDS = 600
+SPACY_BATCH_SIZE = 32
+ONE, TWO, NER = "eventlens stages n_process=1", "eventlens stages n_process=2", "spaCy NER alone (tok2vec+ner)"
+
+
+def src_fingerprint(root: Path = ROOT) -> str:
+    """SHA-256 over the files under src/ (others edit it while benchmarks run: a change mid-run is flagged)."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "src").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
+            digest.update(str(path.relative_to(root)).encode())
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"<unreadable>")
+    return digest.hexdigest()
+
+
+def _prepare(runner: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run the preparation worker once (not a measurement)."""
+    runner.count += 1
+    spec_path = runner.tmp / f"spec-{runner.count}.json"
+    result_path = runner.tmp / f"result-{runner.count}.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    print("  preparing the batch: read + clean/metadata/langid (untimed) ...", end="", flush=True)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(HERE / "worker.py"), str(spec_path), str(result_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=runner.args.timeout, check=False,
+        env=dict(os.environ, PYTHONHASHSEED="0"),
+    )
+    if done.returncode != 0 or not result_path.exists():
+        tail = (done.stderr or done.stdout or "").strip().splitlines()[-8:]
+        print(f" FAILED (exit {done.returncode})")
+        raise SystemExit("stages benchmark: preparing the batch failed:\n  " + "\n  ".join(tail))
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    result["process_wall_s"] = round(time.perf_counter() - started, 3)
+    print(f" {result['documents']:,} documents, {result['words']:,} words, {result['process_wall_s']:.1f} s")
+    return result
+
+
+def _trace_rss(run: dict[str, Any]) -> list[float]:
+    """Total RSS (this process + pool workers) at each trace point."""
+    fields = run["trace_fields"]
+    column = fields.index("rss_mib_total") if "rss_mib_total" in fields else fields.index("rss_mib")
+    return [point[column] for point in run["trace"]]
+
+
+def _row(measured: dict[str, Any], prep: dict[str, Any]) -> dict[str, Any]:
+    docs, words, text_bytes = prep["documents"], prep["words"], prep["text_bytes"]
+    row: dict[str, Any] = {"label": measured["label"], "docs": docs, "words": words, "input_bytes": text_bytes}
+    if "error" in measured:
+        row.update({"error": measured["error"], "runs": measured["runs"]})
+        return row
+    run = measured["median_run"]
+    seconds = run["processing_s"]
+    mean_words = words / docs
+    docs_per_s = docs / seconds
+    rss = _trace_rss(run)
+    row.update(
+        {
+            "system": run["system"],
+            "n_process": run.get("n_process", 1),
+            "seconds": seconds,
+            "docs_per_s": round(docs_per_s, 2),
+            "words_per_s": round(words / seconds, 1),
+            "mb_per_s": round(text_bytes / 1e6 / seconds, 4),
+            "ms_per_doc": round(1000 * seconds / docs, 2),
+            "extrapolated_docs_per_s_600_word_articles": round(docs_per_s * mean_words / ARTICLE_WORDS, 2),
+            "startup_s": run["startup_s"],
+            "startup": run["startup"],
+            "import_s": run["import_s"],
+            "cpu_s": run.get("processing_cpu_s", run["cpu_s"]),
+            "cpu_per_wall": round(run.get("processing_cpu_s", run["cpu_s"]) / seconds, 2) if seconds else None,
+            "rss_before_timed_mib": run["rss_before_mib"],
+            "rss_after_first_batch_mib": rss[0] if rss else None,
+            "rss_end_mib": rss[-1] if rss else None,
+            "rss_max_sampled_mib": max(rss) if rss else None,
+            "rss_growth_over_batch_mib": round(rss[-1] - rss[0], 1) if len(rss) > 1 else None,
+            "rss_max_first_half_mib": max(rss[: (len(rss) + 1) // 2]) if rss else None,
+            "rss_max_second_half_mib": max(rss[(len(rss) + 1) // 2 :]) if len(rss) > 1 else None,
+            "rss_growth_per_1000_docs_mib": (
+                round(1000 * (rss[-1] - rss[0]) / (run["trace"][-1][0] - run["trace"][0][0]), 1)
+                if len(rss) > 1 and run["trace"][-1][0] > run["trace"][0][0]
+                else None
+            ),
+            "counts": run["counts"],
+            "failures": run["failures"],
+            "output_sha256": run["output_sha256"],
+        }
+    )
+    workers = run.get("pool_worker_peak_rss_mib") or []
+    if workers:
+        row["peak_rss_mib"] = round(run["peak_rss_mib"] + sum(workers), 1)
+        row["peak_rss_parts_mib"] = {"main_process": run["peak_rss_mib"], "pool_workers": workers}
+        row["peak_rss_note"] = (
+            "main process VmHWM + each pool worker's VmHWM (sampled after every batch): an upper bound, the "
+            "peaks need not coincide; rss_max_sampled_mib is the largest simultaneous total seen"
+        )
+        row["peak_rss_growth_during_run_mib"] = None
+    else:
+        row["peak_rss_mib"] = run["peak_rss_mib"]
+        row["peak_rss_growth_during_run_mib"] = round(run["peak_rss_mib"] - run["peak_rss_before_mib"], 1)
+    if "pool_startup_s" in run["startup"]:
+        row["wall_s_including_pool_startup"] = run["seconds"]
+        row["docs_per_s_including_pool_startup"] = round(docs / run["seconds"], 2)
+        row["seconds_method"] = run["processing_s_method"]
+        row["cpu_s_including_pool_startup"] = run["cpu_s"]
+        row["cpu_s_note"] = (
+            "CPU of the main process and its pool workers, minus the pool start-up's CPU (measured the same way)"
+        )
+    if run.get("failure_examples"):
+        row["failure_examples"] = run["failure_examples"]
+    for key in ("pipeline_stages", "pipeline_stage_order", "batch_size", "entities_batch_size", "pipes_enabled",
+                "pipes_disabled", "model"):
+        if key in run:
+            row[key] = run[key]
+    if len(measured["runs"]) > 1:
+        row["seconds_all_runs"] = [r.get("processing_s") for r in measured["runs"] if "error" not in r]
+    row["trace_fields"] = run["trace_fields"]
+    row["trace"] = run["trace"]
+    row["runs"] = measured["runs"]
+    return row
+
+
+def bench_stages(args: argparse.Namespace, runner: Any, eval_dir: Path) -> dict[str, Any]:
+    size = SIZES["quick" if args.quick else "full"]
+    ecb = eval_dir / "clustering" / "ecbplus.jsonl.gz"
+    incidents = eval_dir / "incidents" / "docs.jsonl.gz"
+    for path in (ecb, incidents):
+        if not path.is_file():
+            raise SystemExit(f"{path} is missing: is ../shared/eval present? (or pass --eval-dir)")
+    fingerprint_before = src_fingerprint()
+    print(f"[stages] {size['docs']:,} eval documents (ECB+ topped up with incidents)"
+          + (f", every {size['stride']}th kept (--quick)" if size["stride"] > 1 else ""))
+    docs_path = runner.tmp / "stages_docs.jsonl"
+    prep = _prepare(
+        runner,
+        {
+            "system": "stages_prepare",
+            "docs": size["docs"],
+            "stride": size["stride"],
+            "out": str(docs_path),
+            "sources": [{"path": str(ecb)}, {"path": str(incidents)}],
+        },
+    )
+    fields = prep["preassigned_fields"]
+    common = {"system": "eventlens_stages", "docs_path": str(docs_path), "preassigned_fields": fields}
+    rows = [_row(runner.measure(ONE, {**common, "n_process": 1}), prep)]
+    if prep["has_n_process"]:
+        rows.append(_row(runner.measure(TWO, {**common, "n_process": 2}), prep))
+    else:
+        print(f"  {TWO}: not measured (no setting pipeline.n_process)")
+        rows.append(
+            {
+                "label": TWO,
+                "docs": prep["documents"],
+                "input_bytes": prep["text_bytes"],
+                "not_measured": "no setting pipeline.n_process in src/eventlens/settings.py at this run",
+            }
+        )
+    spacy_spec = {
+        "system": "spacy_ner",
+        "model": prep["entities_model"],
+        "batch_size": SPACY_BATCH_SIZE,
+        "trace_every": 64,
+        "docs_path": str(docs_path),
+    }
+    rows.append(_row(runner.measure(NER, spacy_spec), prep))
+    fingerprint_after = src_fingerprint()
+
+    ok = {row["label"]: row for row in rows if "seconds" in row}
+    comparison: dict[str, Any] = {}
+    one, two, ner = ok.get(ONE), ok.get(TWO), ok.get(NER)
+    if one and two:
+        comparison["n_process_2_speedup_vs_1"] = round(one["seconds"] / two["seconds"], 2)
+        comparison["n_process_2_speedup_vs_1_including_pool_startup"] = round(
+            one["seconds"] / two["wall_s_including_pool_startup"], 2
+        )
+        comparison["n_process_outputs_identical"] = one["output_sha256"] == two["output_sha256"]
+    if one and ner:
+        comparison["eventlens_stages_time_vs_spacy_ner_alone"] = round(one["seconds"] / ner["seconds"], 2)
+    comparison["src_changed_during_benchmark"] = fingerprint_before != fingerprint_after
+    if comparison["src_changed_during_benchmark"]:
+        comparison["src_changed_note"] = (
+            "files under src/ changed while this benchmark ran (others edit it): the systems may have run "
+            "different code; outputs and timings of different rows need not be comparable"
+        )
+    mean_words = prep["words"] / prep["documents"]
+    return {
+        "eventlens_slots": ["entities", "temporal", "geocode"],
+        "description": (
+            "Document-understanding stages on real eval documents (issue 8, acceptance 4): eventlens entities "
+            "(entities.spacy.v1) + temporal (temporal.rules.v1) + geocode (geocode.gazetteer.v1) through "
+            "Pipeline.pipe with pipeline.n_process=1 and =2, beside spaCy NER alone (tok2vec+ner of the same "
+            "model, nlp.pipe batch_size 32, one process), on the same cleaned texts. The documents went through "
+            "clean/metadata/langid first (untimed). Each system runs in a fresh process; 'seconds' is the "
+            "processing only (start-up: imports, spaCy model and gazetteer loading, warm-up, reported in "
+            "startup_s). For n_process=2 the pool and its workers' model loading happen inside the pipe() call; "
+            "'seconds' there is that wall time minus a pool start-up measured separately on a pool of the same "
+            "size (wall_s_including_pool_startup keeps the raw figure). The pipeline starts at the entities "
+            "slot with pipeline.preassigned naming the fields clean/metadata/langid gave the documents. words = whitespace tokens of the cleaned text. "
+            f"extrapolated_docs_per_s_600_word_articles = docs_per_s x mean words per document / {ARTICLE_WORDS}: "
+            "an EXTRAPOLATION assuming time proportional to words, not a measurement. RSS growth over the batch "
+            "is the RSS after the last batch minus after the first (this process + pool workers); the largest RSS "
+            "sampled in the first and in the second half of the batch are given too (per-batch spikes make the "
+            "end-minus-first difference noisy)."
+        ),
+        "input": {
+            "documents": prep["documents"],
+            "sources": [
+                {**s, "path_relative_to_repo": os.path.relpath(s["path"], ROOT)} for s in prep["sources"]
+            ],
+            "documents_per_source_folder": prep["documents_per_source_folder"],
+            "quick_stride": size["stride"],
+            "words": prep["words"],
+            "chars": prep["chars"],
+            "text_bytes_utf8": prep["text_bytes"],
+            "mean_words_per_doc": round(mean_words, 1),
+            "median_words_per_doc": prep["median_words_per_doc"],
+            "languages_langid": prep["languages"],
+            "with_published_date": prep["with_published"],
+            "foundation_stages": prep["foundation_stages"],
+            "foundation_failures": prep["foundation_failure_count"],
+            "foundation_s_untimed": prep["seconds"],
+            "has_setting_pipeline_n_process": prep["has_n_process"],
+            "entities_model": prep["entities_model"],
+        },
+        "extrapolation": {
+            "article_words": ARTICLE_WORDS,
+            "mean_words_per_doc": round(mean_words, 1),
+            "factor": round(mean_words / ARTICLE_WORDS, 4),
+            "label": (
+                f"EXTRAPOLATED docs/s for {ARTICLE_WORDS}-word articles = measured docs/s x {mean_words:.1f} / "
+                f"{ARTICLE_WORDS}"
+            ),
+        },
+        "comparison": comparison,
+        "src_fingerprint": {"before": fingerprint_before, "after": fingerprint_after},
+        "results": rows,
+    }
