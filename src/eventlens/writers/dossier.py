@@ -38,8 +38,19 @@ def dossier_entry(doc: Document) -> DossierEntry:
         "chars": len(doc.text),
         "copy_of": doc.copy_of,
         "removed": dict(Counter(span.reason for span in doc.removed)),
+        "people": _unique(e.canonical for e in doc.entities if e.label == "PERSON"),
+        "organisations": _unique(e.canonical for e in doc.entities if e.label == "ORG"),
+        "places": _unique(
+            f"{p.name} ({p.country or '?'}, {p.precision.value if p.precision else 'no point'})" for p in doc.places
+        ),
+        "dates": _unique(t.value for t in doc.times if t.value),
         "lead": doc.text[:240],
     }
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    """Distinct values in first-seen order."""
+    return list(dict.fromkeys(values))
 
 
 def write_dossier(path: Path, entries: Iterable[DossierEntry], failures: Iterable[Failure], counts: dict[str, int]) -> Path:
@@ -68,6 +79,10 @@ def write_dossier(path: Path, entries: Iterable[DossierEntry], failures: Iterabl
         removed = entry["removed"]
         if isinstance(removed, dict) and removed:
             lines.append("- removed: " + ", ".join(f"{reason} ×{n}" for reason, n in sorted(removed.items())))
+        for label, key in (("people", "people"), ("organisations", "organisations"), ("places", "places"), ("dates", "dates")):
+            values = entry.get(key)
+            if isinstance(values, list) and values:
+                lines.append(f"- {label}: " + ", ".join(md_escape(str(v)) for v in values))
         lines += ["", f"> {md_escape(str(entry['lead']))}…", ""]
     if failures:
         lines += [f"## Skipped inputs ({len(failures)})", ""]
