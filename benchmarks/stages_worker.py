@@ -29,6 +29,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from worker import thin_trace  # the same sampling as the other benchmarks
+
 #: Environment variable naming the Document fields the documents already carry when they reach the pipeline
 #: (those the foundation stages assign); read by this process and by the pool workers it spawns.
 FOUNDATION_SLOTS = ("clean", "metadata", "langid")
@@ -69,16 +71,6 @@ def _cpu_s(children: bool = False) -> float:
     times = os.times()
     own = times.user + times.system
     return own + times.children_user + times.children_system if children else own
-
-
-def _thin(trace: list[list[float]], most: int = 60) -> list[list[float]]:
-    if len(trace) <= most:
-        return trace
-    step = len(trace) / most
-    picked = [trace[int(i * step)] for i in range(most)]
-    if picked[-1] is not trace[-1]:
-        picked.append(trace[-1])
-    return picked
 
 
 def _words(text: str) -> int:
@@ -301,7 +293,7 @@ def run_eventlens_stages(spec: dict[str, Any], result: dict[str, Any]) -> None:
     result["failure_examples"] = failure_examples
     result["counts"] = counts
     result["output_sha256"] = digest.hexdigest()
-    result["trace"] = _thin(trace)
+    result["trace"] = thin_trace(trace)
     result["trace_fields"] = ["docs_done", "seconds", "rss_mib_this_process", "rss_mib_pool_workers", "rss_mib_total"]
     result["pool_worker_peak_rss_mib"] = [round(v, 1) for v in child_hwm.values()]
     if n_process > 1:
@@ -368,7 +360,7 @@ def run_spacy_ner(spec: dict[str, Any], result: dict[str, Any]) -> None:
     result["failures"] = 0
     result["counts"] = {"entities": sum(labels.values()), "entity_labels": dict(sorted(labels.items()))}
     result["output_sha256"] = digest.hexdigest()
-    result["trace"] = _thin(trace)
+    result["trace"] = thin_trace(trace)
     result["trace_fields"] = ["docs_done", "seconds", "rss_mib"]
 
 

@@ -82,7 +82,7 @@ def _cpu_s() -> float:
     return times.user + times.system
 
 
-def _thin(trace: list[list[float]], most: int = 60) -> list[list[float]]:
+def thin_trace(trace: list[list[float]], most: int = 60) -> list[list[float]]:
     if len(trace) <= most:
         return trace
     step = len(trace) / most
@@ -145,7 +145,7 @@ def run_eventlens(spec: dict[str, Any], result: dict[str, Any]) -> None:
         result["failure_examples"] = [f.message for f in outcome.failures[:3]]
         result["docs_in"] = sum(v for k, v in outcome.counts.items() if k in ("processed", "exact_duplicates", "failed"))
         result["db_bytes"] = sum(p.stat().st_size for p in tmp_path.glob("bench.sqlite*"))
-        result["trace"] = _thin(trace)
+        result["trace"] = thin_trace(trace)
         result["trace_fields"] = ["docs_done", "seconds", "rss_mib"]
 
 
@@ -203,7 +203,7 @@ def run_trafilatura(spec: dict[str, Any], result: dict[str, Any]) -> None:
     result["counts"] = {"documents": docs, "with_text": extracted, "empty": docs - extracted, "output_chars": out_chars}
     result["failures"] = 0
     trace.append([docs, round(seconds, 4), round(_rss_mib() or 0.0, 1)])
-    result["trace"] = _thin(trace)
+    result["trace"] = thin_trace(trace)
     result["trace_fields"] = ["docs_done", "seconds_in_extract", "rss_mib"]
 
 
