@@ -665,11 +665,11 @@ class Gazetteer:
                 self._user.append(entry)
                 keys = {fold(x) for x in (name, *alts)} - {""}
                 for k in keys:
-                    _add_new(self._index, k, rid)
+                    _add(self._index, k, rid, shared=True)
                 for d in {fold(x) for x in dems} - {""}:
-                    _add_new(self._dindex, d, rid)
+                    _add(self._dindex, d, rid, shared=True)
                 for c in codes:
-                    _add_new(self._cindex, _case_key(c), rid)
+                    _add(self._cindex, _case_key(c), rid, shared=True)
         # derived indexes must be rebuilt to include the user rows
         self._skel = {}
         self._initials = None
@@ -962,7 +962,11 @@ class Gazetteer:
         return out
 
 
-def _add(index: dict[str, Any], key: str, rid: int) -> None:
+def _add(index: dict[str, Any], key: str, rid: int, *, shared: bool = False) -> None:
+    """Index ``rid`` under ``key`` (an int for one id, a list for several).
+
+    With ``shared``, a list value is replaced rather than changed in place (another index may hold it).
+    """
     cur = index.get(key)
     if cur is None:
         index[key] = rid
@@ -970,19 +974,10 @@ def _add(index: dict[str, Any], key: str, rid: int) -> None:
         if cur != rid:
             index[key] = [cur, rid]
     elif rid not in cur:
-        cur.append(rid)
-
-
-def _add_new(index: dict[str, Any], key: str, rid: int) -> None:
-    """Like _add, but never changes a list value in place (it may be shared)."""
-    cur = index.get(key)
-    if cur is None:
-        index[key] = rid
-    elif isinstance(cur, int):
-        if cur != rid:
-            index[key] = [cur, rid]
-    elif rid not in cur:
-        index[key] = [*cur, rid]
+        if shared:
+            index[key] = [*cur, rid]
+        else:
+            cur.append(rid)
 
 
 def _ids(v: Any) -> Iterable[int]:
