@@ -299,6 +299,12 @@ def eval_times(
     table.add_column("value", justify="right")
     table.add_row("includes gold date (temporal.rules.v1)", f"{scores['includes']:.4f}")
     table.add_row("baseline: incident on the publication day", f"{scores['baseline_publication_day']:.4f}")
+    for split in ("dev", "test"):
+        part = results["splits"][split]
+        table.add_row(
+            f"  {split} ({part['documents']} docs): includes / baseline",
+            f"{part['includes']:.4f} / {part['baseline_publication_day']:.4f}",
+        )
     table.add_row("first day-level time is gold", f"{scores['first']:.4f}")
     table.add_row("earlier of the first two is gold", f"{scores['lead']:.4f}")
     table.add_row("documents with a day-level time", str(counts["with_day_time"]))

@@ -63,6 +63,10 @@ def only(text: str, pub: str | None = THURSDAY) -> TimeRef:
         ("The dam failed on 2019-03-12 after heavy rain.", "2019-03-12"),
         ("The dam failed on 12.03.2019 after heavy rain.", "12.03.2019"),
         ("The dam failed on 3/12/2019 after heavy rain.", "3/12/2019"),
+        ("The dam failed on 2019/03/12 after heavy rain.", "2019/03/12"),
+        ("The dam failed on 2019.3.12 after heavy rain.", "2019.3.12"),
+        ("The dam failed on 03-12-2019 after heavy rain.", "03-12-2019"),  # March 20 publication: not 3 December
+        ("The dam failed on 12 Mar. 2019 after heavy rain.", "12 Mar. 2019"),
     ],
 )
 def test_dates_with_a_year(text: str, expr: str) -> None:
@@ -95,6 +99,30 @@ def test_slashed_dates_take_the_only_possible_reading(text: str, pub: str | None
 )
 def test_year_inferred_as_latest_not_after_publication(text: str, value: str) -> None:
     assert only(text).value == value
+
+
+@pytest.mark.parametrize(
+    "text,expr",
+    [
+        ("Protesters gathered on 3 Mar. outside the ministry.", "3 Mar."),
+        ("Protesters gathered on March the 3rd outside the ministry.", "March the 3rd"),
+    ],
+)
+def test_other_day_and_month_forms(text: str, expr: str) -> None:
+    ref = only(text)
+    assert (ref.text, ref.value) == (expr, "2021-03-03")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The vote was 3-1-2 in committee.",
+        "He met Jan at the station.",
+        "Call 1-800-555-2016 for tickets.",
+    ],
+)
+def test_numbers_and_names_that_are_not_dates(text: str) -> None:
+    assert [ref for ref in times(text) if ref.value is not None] == []
 
 
 def test_year_rolls_back_over_new_year() -> None:
@@ -193,6 +221,44 @@ def test_weekday_without_a_publication_day_stays_a_weekday(pub: str | None) -> N
     assert (ref.text, ref.value, ref.precision, ref.weekday) == ("Sunday", None, DatePrecision.WEEKDAY, 6)
 
 
+@pytest.mark.parametrize(
+    "text,expr,value",
+    [
+        ("Shots were fired on the 6th near the port.", "the 6th", "2021-06-06"),
+        ("Shots were fired on the night of the 6th near the port.", "the 6th", "2021-06-06"),
+        ("Shots were fired in the early hours of the 6th near the port.", "the 6th", "2021-06-06"),
+        ("Shots were fired late on Sunday the 6th near the port.", "Sunday the 6th", "2021-06-06"),
+        ("Shots were fired on the 12th near the port.", "the 12th", "2021-05-12"),  # not after publication
+    ],
+)
+def test_day_of_the_month_alone(text: str, expr: str, value: str) -> None:
+    ref = only(text)
+    assert (ref.text, ref.value, ref.precision) == (expr, value, DatePrecision.DAY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The office is on the 6th floor of the tower.",
+        "The shop is on the 6th Street corner.",
+        "They marched on the 6th anniversary of the war.",
+    ],
+)
+def test_ordinals_that_are_not_days(text: str) -> None:
+    assert times(text) == []
+
+
+def test_weekday_with_a_day_of_the_month_keeps_the_weekday() -> None:
+    ref = only("Shots were fired on Sunday, the 6th near the port.")
+    assert (ref.value, ref.weekday) == ("2021-06-06", 6)
+
+
+def test_a_week_ago_weekday() -> None:
+    # Published Thursday 2021-06-10: the latest Saturday is June 5, a week before it May 29.
+    ref = only("The convoy was stopped a week ago Saturday near the border.")
+    assert (ref.text, ref.value, ref.weekday) == ("a week ago Saturday", "2021-05-29", 5)
+
+
 def test_parenthesised_day_confirms_the_weekday() -> None:
     ref = only("Gunmen opened fire this Sunday morning (13) near the market.", "2021-06-14")
     assert (ref.text, ref.value, ref.weekday) == ("this Sunday morning (13)", "2021-06-13", 6)
@@ -277,6 +343,42 @@ def test_clock_without_a_date_in_its_sentence_has_no_value() -> None:
     assert (ref.text, ref.value, ref.precision) == ("14:30", None, DatePrecision.HOUR)
 
 
+def test_clock_takes_the_date_of_the_sentence_before_in_its_paragraph() -> None:
+    found = times("Gunmen attacked a checkpoint on Monday. The first shots came at 14:30 from the north.")
+    assert [(ref.text, ref.value) for ref in found] == [("Monday", "2021-06-07"), ("14:30", "2021-06-07T14:30")]
+
+
+def test_clock_does_not_take_a_date_from_another_paragraph() -> None:
+    found = times("Gunmen attacked a checkpoint on Monday.\nThe first shots came at 14:30 from the north.")
+    assert [(ref.text, ref.value) for ref in found] == [("Monday", "2021-06-07"), ("14:30", None)]
+
+
+@pytest.mark.parametrize(
+    "text,pub,value",
+    [
+        # The night before publication: its small hours are the publication day, its evening the day before.
+        ("A bar was attacked overnight. Shots were heard around 3 a.m. in the street.", THURSDAY, "2021-06-10T03:00"),
+        ("A bar was attacked overnight, with shots heard around 11 p.m.", THURSDAY, "2021-06-09T23:00"),
+        ("A bar was attacked overnight, with shots heard around 10 a.m.", THURSDAY, None),  # not in that night
+        ("A bar was attacked overnight, with shots heard around 3 a.m.", "2021-06", None),
+        ("A bar was attacked overnight Monday, with shots heard around 3 a.m.", THURSDAY, "2021-06-07T03:00"),
+    ],
+)
+def test_clock_in_an_overnight_sentence(text: str, pub: str, value: str | None) -> None:
+    clocks = [ref for ref in times(text, pub) if ref.precision is DatePrecision.HOUR]
+    assert [ref.value for ref in clocks] == [value]
+
+
+def test_midnight_keeps_its_day_unknown() -> None:
+    # "just before midnight" after a Monday clock is the end of Monday, not 00:00 on Monday.
+    found = times("He was shot at 11:50 p.m. on Monday and died just before midnight.")
+    assert [(ref.text, ref.value) for ref in found] == [
+        ("11:50 p.m.", "2021-06-07T23:50"),
+        ("Monday", "2021-06-07"),
+        ("midnight", None),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -329,6 +431,7 @@ def test_no_past_sentence_resolves_after_publication() -> None:
         "Updated: Monday, June 7, 2021 6:44 PM EDT\nA tanker ran aground off the coast.",
         "(Published Monday, June 7, 2021)\nA tanker ran aground off the coast.",
         "June 07, 2021 02:10 PM\nA tanker ran aground off the coast.",
+        "Stay safe. pic.example.com/abc — Jane Doe (@janedoe) June 11, 2021\nA tanker ran aground off the coast.",
     ],
 )
 def test_page_stamps_are_not_times(text: str) -> None:

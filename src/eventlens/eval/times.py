@@ -14,7 +14,8 @@ Figures, per document, against the incident's gold date:
   those that state their own year (the text says so), those the text marks as future (a future cue
   before them, or ``next``) and the rest (which should be none).
 
-The incidents set is a development set as a whole: tune on all of it.
+The same four scores are also given per split (``splits``: ``dev``, ``test`` and ``all``, by
+``common.split_of`` on the document id): tune rules on ``dev`` and report both parts.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ from ..pipeline import Pipeline
 from ..registry import get_stage
 from ..settings import Settings
 from ..stages.temporal import future_cue_before
+from .common import split_of
 
 __all__ = ["day_of", "evaluate_times"]
+
+_SCORES = ("includes", "first", "lead", "baseline_publication_day")
 
 _STATED_YEAR = re.compile(r"\d{4}|\d/\d{2}$")
 _FIELDS = ("text", "published", "title", "url")
@@ -116,11 +120,16 @@ def evaluate_times(data_dir: Path) -> dict[str, Any]:
         "after_publication_future": 0,
         "after_publication_other": 0,
     }
+    # Per document: its split and which of the four scores it hits (a failed document hits none).
+    hits: list[tuple[str, dict[str, bool]]] = []
     for record, item in zip(records, items, strict=True):
         wanted = gold[str(record["incident_id"])]
         published = date.fromisoformat(record["published"]) if record.get("published") else None
+        doc_hits = dict.fromkeys(_SCORES, False)
+        hits.append((split_of(str(record["doc_id"])), doc_hits))
         if published == wanted:
             counts["baseline_hits"] += 1
+            doc_hits["baseline_publication_day"] = True
         before_temporal = item if isinstance(item, Failure) else pipeline.process(item)
         if isinstance(before_temporal, Failure):
             counts["failed"] += 1
@@ -140,11 +149,14 @@ def evaluate_times(data_dir: Path) -> dict[str, Any]:
             counts["with_day_time"] += 1
         if any(day == wanted for _, day in days):
             counts["includes_hits"] += 1
+            doc_hits["includes"] = True
         past = [day for _, day in days if pub_day is None or day <= pub_day]
         if past and past[0] == wanted:
             counts["first_hits"] += 1
+            doc_hits["first"] = True
         if past and min(past[:2]) == wanted:
             counts["lead_hits"] += 1
+            doc_hits["lead"] = True
         for ref in doc.times:
             start = _start_of(ref)
             if start is None or pub_day is None or start <= pub_day:
@@ -168,6 +180,17 @@ def evaluate_times(data_dir: Path) -> dict[str, Any]:
             "lead": counts["lead_hits"] / total if total else 0.0,
             "baseline_publication_day": counts["baseline_hits"] / total if total else 0.0,
         },
+        "splits": {split: _split_scores(hits, split) for split in ("dev", "test", "all")},
         "stage_seconds": stage_seconds,
         "docs_per_second": (total - counts["failed"]) / stage_seconds if stage_seconds else 0.0,
     }
+
+
+def _split_scores(hits: list[tuple[str, dict[str, bool]]], split: str) -> dict[str, float | int]:
+    """The four scores over the documents of one split (``all``: every document)."""
+    chosen = [doc_hits for doc_split, doc_hits in hits if split in ("all", doc_split)]
+    total = len(chosen)
+    scores: dict[str, float | int] = {"documents": total}
+    for name in _SCORES:
+        scores[name] = sum(doc_hits[name] for doc_hits in chosen) / total if total else 0.0
+    return scores
