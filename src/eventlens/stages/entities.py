@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -37,7 +38,7 @@ from ..model import Document, Entity
 from ..registry import stage
 from ..settings import EntitiesSettings
 
-__all__ = ["canonical_name", "load_nlp", "recognise_entities"]
+__all__ = ["NerInput", "canonical_name", "load_nlp", "ner_input", "recognise_entities", "sentence_spans"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,17 +74,14 @@ class _Span:
 
 @lru_cache(maxsize=4)
 def load_nlp(model: str) -> Any:
-    """Load spaCy once per process: NER (it has its own token encoder) + the organisation ruler.
+    """Load spaCy's NER once per process (it has its own token encoder).
 
     The tagger, parser, sentence splitter and lemmatizer are not loaded: nothing downstream reads them,
     and on news text they took 40% of the stage's time.
     """
     import spacy
 
-    nlp = spacy.load(model, exclude=["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"])
-    ruler = nlp.add_pipe("entity_ruler", name="organisation_aliases", after="ner", config={"overwrite_ents": True})
-    ruler.add_patterns(_organisation_patterns())
-    return nlp
+    return spacy.load(model, exclude=["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"])
 
 
 def _lexicon(name: str) -> dict[str, Any]:
@@ -91,17 +89,33 @@ def _lexicon(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-def _organisation_patterns() -> list[dict[str, Any]]:
-    patterns = []
+@lru_cache(maxsize=1)
+def _organisation_aliases() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every alias of the organisation lexicon, and each alias's canonical name.
+
+    Acronyms match case-sensitively ("NATO", not "nato"); names whatever their case. A regex over the
+    whole text replaced spaCy's EntityRuler: it also covers sentences NER does not read.
+    """
+    canonical: dict[str, str] = {}
+    alternatives: list[tuple[int, str]] = []
     for org in _lexicon("organisations.json")["organisations"]:
         for alias in org["aliases"]:
-            # Acronyms match case-sensitively; names match whatever their case.
-            if alias.replace(".", "").isupper():
-                pattern: Any = [{"ORTH": tok} for tok in alias.split()]
-            else:
-                pattern = [{"LOWER": tok.lower()} for tok in alias.split()]
-            patterns.append({"label": "ORG", "pattern": pattern, "id": org["canonical"]})
-    return patterns
+            words = r"\s+".join(re.escape(w) for w in alias.split())
+            is_acronym = alias.replace(".", "").replace(" ", "").isupper()
+            alternatives.append((len(alias), words if is_acronym else f"(?i:{words})"))
+            canonical[_WS.sub(" ", alias if is_acronym else alias.lower())] = org["canonical"]
+    # Longest alias first, so "NATO contingent in Kosovo" wins over "NATO".
+    body = "|".join(a for _, a in sorted(alternatives, key=lambda x: -x[0]))
+    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])"), canonical
+
+
+def _organisation_spans(text: str) -> list[_Span]:
+    pattern, canonical = _organisation_aliases()
+    spans = []
+    for match in pattern.finditer(text):
+        surface = _WS.sub(" ", match.group())
+        spans.append(_Span(match.start(), match.end(), "ORG", canonical.get(surface) or canonical.get(surface.lower())))
+    return spans
 
 
 @lru_cache(maxsize=1)
@@ -145,28 +159,142 @@ def _title_end(text: str) -> int:
     return 0
 
 
-def _spans_from_spacy(sdoc: Any, title_end: int, lowered: set[str]) -> list[_Span]:
+# A sentence ends at . ! ? (with closing quotes/brackets) before whitespace and a capital, digit or
+# opening quote; not after an initial ("J. Smith") or a common abbreviation ("Mr.", "Gen.", "U.S.").
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_NO_BREAK_BEFORE = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Cpl|Gov|Sen|Rep|Rev|St|Mt|Ft|No|Jr|Sr|Inc|Co|Corp|Ltd|vs|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: lines split at sentence-final punctuation, rule-based and cheap."""
     spans = []
-    doc_text = sdoc.text  # built anew on every access: read it once
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for end_match in _SENTENCE_END.finditer(line.group()):
+            cut = line.start() + end_match.end()
+            if end_match.group().startswith(".") and _NO_BREAK_BEFORE.search(text, max(start, cut - 12), cut - len(end_match.group())):
+                continue
+            spans.append((start, cut))
+            start = cut
+            while start < line.end() and text[start].isspace():
+                start += 1
+        if start < line.end():
+            spans.append((start, line.end()))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+@lru_cache(maxsize=1)
+def _event_cue() -> re.Pattern[str]:
+    stems = sorted(_lexicon("event_cues.json")["stems"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems) + ")", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NerInput:
+    """The part of a report NER reads: its chosen sentences joined by newlines, and where each came from."""
+
+    text: str
+    doc_starts: tuple[int, ...]  # offset in the report of each chosen sentence
+    joined_starts: tuple[int, ...]  # offset of the same sentence in ``text``
+
+    def to_doc(self, offset: int) -> int:
+        """Map an offset in ``text`` to the report."""
+        i = bisect_right(self.joined_starts, offset) - 1
+        return self.doc_starts[i] + offset - self.joined_starts[i]
+
+    def segment(self, offset: int) -> int:
+        return bisect_right(self.joined_starts, offset) - 1
+
+
+def ner_input(text: str, cfg: EntitiesSettings) -> NerInput:
+    """What NER reads: the whole report (``ner_scope='all'``), or its lead and event sentences (``'cue'``).
+
+    The 'cue' scope is the fast path: on news the sentences with an event cue hold about a quarter of
+    the words, and names seen there are found in the other sentences by ``_propagate``.
+    """
+    if cfg.ner_scope == "all":
+        return NerInput(text, (0,), (0,))
+    cue = _event_cue()
+    chosen = [
+        (a, b) for i, (a, b) in enumerate(sentence_spans(text)) if i < cfg.ner_lead_sentences or cue.search(text, a, b)
+    ]
+    parts, doc_starts, joined_starts, pos = [], [], [], 0
+    for a, b in chosen:
+        parts.append(text[a:b])
+        doc_starts.append(a)
+        joined_starts.append(pos)
+        pos += b - a + 1
+    return NerInput("\n".join(parts), tuple(doc_starts), tuple(joined_starts))
+
+
+def _spans_from_spacy(sdoc: Any, ner_in: NerInput, text: str, title_end: int, lowered: set[str]) -> list[_Span]:
+    spans = []
     for ent in sdoc.ents:
         if ent.label_ not in KEPT_LABELS:
             continue
-        start, end = ent.start_char, ent.end_char
-        text = doc_text[start:end]
+        if ner_in.segment(ent.start_char) != ner_in.segment(max(ent.start_char, ent.end_char - 1)):
+            continue  # runs across two sentences that were not neighbours in the report
+        start, end = ner_in.to_doc(ent.start_char), ner_in.to_doc(ent.end_char - 1) + 1
+        surface = text[start:end]
         # Trim articles and stray whitespace (spaCy keeps "the\u00a0\u00a0Jerusalem Post").
-        lead = re.match(r"(?:the|The)[\s\u00a0]+", text) if ent.label_ != "PERSON" else None
+        lead = re.match(r"(?:the|The)[\s\u00a0]+", surface) if ent.label_ != "PERSON" else None
         if lead:
             start += lead.end()
-        text = doc_text[start:end]
-        start += len(text) - len(text.lstrip())
-        end -= len(text) - len(text.rstrip())
+        surface = text[start:end]
+        start += len(surface) - len(surface.lstrip())
+        end -= len(surface) - len(surface.rstrip())
         if end <= start:
             continue
         if ent.label_ == "PERSON" and all(tok.lower_ in lowered or tok.is_stop for tok in ent):
             continue  # "Citizens" starting a sentence of a text that speaks of citizens is not a person
-        canonical = ent.ent_id_ or None
-        spans.append(_Span(start, end, ent.label_, canonical, start < title_end))
+        spans.append(_Span(start, end, ent.label_, None, start < title_end))
     return spans
+
+
+def _without_overlaps(first: list[_Span], second: list[_Span]) -> list[_Span]:
+    """``first`` plus the spans of ``second`` that overlap none of ``first``."""
+    kept = [s for s in second if not any(f.start < s.end and s.start < f.end for f in first)]
+    return sorted([*first, *kept], key=lambda s: (s.start, s.end))
+
+
+def _titled_people(text: str) -> list[_Span]:
+    """PERSON spans from a role or honorific right before capitalised words ("Prime Minister Albin Kurti")."""
+    return [_Span(m.start("name"), m.end("name"), "PERSON") for m in _titled_person_re().finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _titled_person_re() -> re.Pattern[str]:
+    data = _lexicon("titles.json")
+    words = sorted([*data["roles"], *data["honorifics"]], key=len, reverse=True)
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\.?\s+"
+        r"(?P<name>[A-Z][a-zà-ÿ\u0100-\u024f’'-]+(?:\s+[A-Z][a-zà-ÿ\u0100-\u024f’'-]+){0,2})"
+    )
+
+
+def _propagate(text: str, spans: list[_Span]) -> list[_Span]:
+    """Every other mention of a name already found takes its label (and a person's surname, the person).
+
+    NER misses repeats of a name it found elsewhere, and with ``ner_scope='cue'`` it does not read
+    every sentence; the report's own names are the best lexicon for the rest of it.
+    """
+    names: dict[str, tuple[str, str | None]] = {}
+    for span in spans:
+        surface = text[span.start : span.end]
+        if len(surface) >= 3 and surface[0].isupper():
+            names.setdefault(surface, (span.label, span.canonical))
+        if span.label == "PERSON":
+            words = surface.split()
+            if len(words) >= 2 and len(words[-1]) >= 3 and words[-1][0].isupper():
+                full = span.canonical or canonical_name(surface, "PERSON")
+                names.setdefault(words[-1], ("PERSON", full))
+    if not names:
+        return spans
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    found = [_Span(m.start(), m.end(), *names[m.group()]) for m in pattern.finditer(text)]
+    return _without_overlaps(spans, found)
 
 
 def _rejoin_split_names(text: str, spans: list[_Span]) -> list[_Span]:
@@ -217,7 +345,7 @@ def _relabel(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
     out = []
     for span in spans:
         surface = text[span.start : span.end]
-        if span.label in ("PERSON", "ORG", "GPE", "LOC") and span.canonical is None:
+        if span.label in ("PERSON", "ORG", "GPE", "LOC", "NORP") and span.canonical is None:
             following = _FOLLOWING_NOUN.match(text, span.end)
             if following:
                 out.append(replace(span, label=_FOLLOWING_NOUN_LABEL[following.group(1)]))
@@ -229,7 +357,7 @@ def _relabel(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
         if span.label in ("PERSON", "ORG", "GPE") and " " not in single and single.lower() in surnames:
             out.append(replace(span, label="PERSON", canonical=surnames[single.lower()]))
             continue
-        if gaz is not None and span.label in ("PERSON", "ORG") and span.canonical is None:
+        if gaz is not None and span.label in ("PERSON", "ORG", "NORP") and span.canonical is None:
             candidates = gaz.lookup_variants(surface)
             demonym = next((c for c in candidates if c.rule in ("demonym", "plural-demonym")), None)
             place = next(
@@ -274,12 +402,15 @@ def _role(text: str, span: _Span) -> str | None:
     return fold_text(role)
 
 
-def entities_for(doc: Document, sdoc: Any, gaz: Any | None) -> tuple[Entity, ...]:
-    """Entities of one report from its spaCy parse, corrected and canonicalised."""
+def entities_for(doc: Document, sdoc: Any, ner_in: NerInput, gaz: Any | None) -> tuple[Entity, ...]:
+    """Entities of one report from the NER parse of (part of) it, corrected, extended and canonicalised."""
     text = doc.text
-    spans = _spans_from_spacy(sdoc, _title_end(text), set(re.findall(r"\b[a-z][a-z'’-]*\b", text)))
+    lowered = set(re.findall(r"\b[a-z][a-z'’-]*\b", text))
+    spans = _without_overlaps(_organisation_spans(text), _spans_from_spacy(sdoc, ner_in, text, _title_end(text), lowered))
     spans = _rejoin_split_names(text, spans)
+    spans = _without_overlaps(spans, _titled_people(text))
     spans = _drop_unconfirmed_title_spans(text, spans)
+    spans = _propagate(text, spans)
     spans = _relabel(text, spans, gaz)
     spans = _vote_labels(text, spans)
     spans = _relabel(text, spans, gaz)  # surnames again, now that labels agree
@@ -315,6 +446,7 @@ def recognise_entities(docs: list[Document], cfg: EntitiesSettings) -> list[Docu
     nlp = load_nlp(cfg.model)
     gaz = _gazetteer() if cfg.use_gazetteer else None
     out = []
-    for doc, sdoc in zip(docs, nlp.pipe((doc.text for doc in docs), batch_size=cfg.batch_size)):
-        out.append(doc.model_copy(update={"entities": entities_for(doc, sdoc, gaz)}))
+    inputs = [ner_input(doc.text, cfg) for doc in docs]
+    for doc, ner_in, sdoc in zip(docs, inputs, nlp.pipe((i.text for i in inputs), batch_size=cfg.batch_size)):
+        out.append(doc.model_copy(update={"entities": entities_for(doc, sdoc, ner_in, gaz)}))
     return out
