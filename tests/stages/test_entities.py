@@ -6,7 +6,7 @@ import pytest
 
 from eventlens.model import Document
 from eventlens.settings import EntitiesSettings
-from eventlens.stages.entities import canonical_name, recognise_entities
+from eventlens.stages.entities import canonical_name, ner_input, recognise_entities, sentence_spans
 
 
 def _doc(text: str, doc_id: str = "d") -> Document:
@@ -100,3 +100,44 @@ def test_batch_with_an_empty_text_still_processes_the_others() -> None:
     docs = recognise_entities([_doc("Angela Merkel spoke in Berlin.", "a"), _doc(" ", "b")], EntitiesSettings())
     assert [d.doc_id for d in docs] == ["a", "b"]
     assert any(e.canonical == "Angela Merkel" for e in docs[0].entities)
+
+
+@pytest.mark.issue(8)
+def test_sentences_split_at_final_punctuation_but_not_after_initials_or_abbreviations() -> None:
+    text = "Title line\nMr. Smith met Gen. J. Lee in the U.S. Army base. Three were killed. \"Why?\" he asked."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Title line",
+        "Mr. Smith met Gen. J. Lee in the U.S. Army base.",
+        "Three were killed.",
+        '"Why?" he asked.',
+    ]
+
+
+@pytest.mark.issue(8)
+def test_cue_scope_reads_the_lead_and_event_sentences_only() -> None:
+    text = "Clashes in the north\nThe weather was fine. Two people were killed near the bridge. Markets opened late."
+    cfg = EntitiesSettings(ner_scope="cue", ner_lead_sentences=1)
+    ner_in = ner_input(text, cfg)
+    assert ner_in.text == "Clashes in the north\nTwo people were killed near the bridge."
+    # offsets map back into the report
+    at = ner_in.text.index("Two")
+    assert text[ner_in.to_doc(at) : ner_in.to_doc(at) + 3] == "Two"
+    assert ner_input(text, EntitiesSettings(ner_scope="all")).text == text
+
+
+@pytest.mark.issue(8)
+def test_names_found_in_an_event_sentence_are_found_in_the_others() -> None:
+    text = (
+        "Report\n\nThe weather was fine on the coast. Police said Albin Kurti was not hurt in the attack. "
+        "Later that day Kurti visited a school, and Kurti thanked the teachers."
+    )
+    found = _entities(text, ner_scope="cue", ner_lead_sentences=0)
+    kurti = [(t, c) for t, label, c in found if label == "PERSON"]
+    assert kurti.count(("Kurti", "Albin Kurti")) == 2 and ("Albin Kurti", "Albin Kurti") in kurti
+
+
+@pytest.mark.issue(8)
+def test_a_titled_name_outside_the_ner_sentences_is_a_person() -> None:
+    text = "Report\n\nThe markets opened late. Prime Minister Ana Brnabic spoke to reporters about the budget."
+    found = _entities(text, ner_scope="cue", ner_lead_sentences=0)
+    assert ("Ana Brnabic", "PERSON", "Ana Brnabic") in found
