@@ -322,6 +322,14 @@ def skeleton(key: str) -> str:
     return _FINAL_VOWEL.sub("", s)
 
 
+def skeletons(keys: list[str]) -> list[str]:
+    """``skeleton`` of many keys at once (newline-free folded keys): the rules are word-local, so one
+    pass over the joined keys gives the same result, about ten times faster than a call per key."""
+    if not keys:
+        return []
+    return skeleton("\n".join(keys)).split("\n")
+
+
 def _skeleton_initials() -> dict[str, str]:
     """For each possible first letter of a skeleton, the first letters of the
     folded keys that can produce it (derived from the rules above)."""
@@ -869,8 +877,8 @@ class Gazetteer:
                     bucket = {}
                     index = self._index
                     for c in _SKELETON_INITIALS.get(ini, ini):
-                        for k in by.get(c, ()):
-                            kk = skeleton(k)
+                        keys = by.get(c, [])
+                        for k, kk in zip(keys, skeletons(keys)):
                             if kk[:1] != ini:
                                 continue
                             for r in _ids(index[k]):
