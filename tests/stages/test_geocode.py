@@ -81,3 +81,66 @@ def test_user_gazetteer_entries_resolve(tmp_path: Path) -> None:
     doc = _geocode("Residents of the village of Qwertzovo in Kosovo reported gunfire.", extra_gazetteer=str(extra))
     place = _by_text(doc)["Qwertzovo"]
     assert (place.lat, place.lon, place.country) == (42.95, 20.75, "XK")
+
+
+# -- spotting rules, on hand-made entities (no NER), one per rule ---------------------------------
+
+
+def _spot(text: str, *entities: tuple[str, str]) -> list[str]:
+    """The spotted surfaces of ``text`` with the given (surface, label) entities, each at its first occurrence."""
+    from eventlens.model import Entity
+    from eventlens.stages.geocode import spot_toponyms
+
+    ents = []
+    for surface, label in entities:
+        start = text.index(surface)
+        ents.append(Entity(text=surface, label=label, canonical=surface, start=start, end=start + len(surface)))
+    doc = Document(doc_id="s", path="s.txt", format="txt", raw_text=text, text=text, entities=ents)
+    return [t.text for t in spot_toponyms(doc, load_gazetteer(), GeocodeSettings())]
+
+
+def test_a_country_inside_an_organisation_name_is_spotted() -> None:
+    text = "The Jamaica Cancer Society will hold screenings next week."
+    assert _spot(text, ("Jamaica Cancer Society", "ORG")) == ["Jamaica"]
+
+
+def test_plural_demonyms_are_spotted_from_norp_and_from_plain_text() -> None:
+    assert _spot("Thousands of Nigerians queued for fuel.", ("Nigerians", "NORP")) == ["Nigerians"]
+    assert _spot("Millions of South Koreans marched on Saturday.") == ["South Koreans"]
+
+
+def test_a_possessive_is_left_out_of_the_span() -> None:
+    assert _spot("The minister rejected Russia’s request on Monday.") == ["Russia"]
+    assert _spot("He criticised South Africa's courts.", ("South Africa's", "GPE")) == ["South Africa"]
+
+
+def test_two_letter_country_codes_need_support() -> None:
+    # "BA" is Bosnia's ISO code, but here the text spells it out as an airline.
+    text = "Officials met British Airways (BA) on Friday, and BA said it would fly to Harare."
+    assert "BA" not in _spot(text, ("BA", "GPE"))
+    # "US" is also written "U.S.": an abbreviation of a populous country, kept.
+    assert _spot("The US Census Bureau said rents rose.", ("US Census Bureau", "ORG")) == ["US"]
+    # A region's code counts when the report names the region's country.
+    assert "BC" in _spot("Canada opened an office of FrontCounter BC in the town of Nelson.")
+
+
+def test_general_words_and_peoples_names_are_not_places() -> None:
+    assert _spot("Volunteers are needed to help South Central Ambulance Service.") == []
+    text = "Park Geun-hye was sentenced on Friday. Park denied the charges."
+    assert _spot(text, ("Park Geun-hye", "PERSON"), ("Park", "GPE")) == []
+    assert "Nelson" not in _spot("The councillor Yusuf Nelson spoke. Later Nelson says the plan works.")
+
+
+def test_a_name_matched_only_by_spelling_skeleton_needs_a_place_cue() -> None:
+    assert _spot("Dmitry Peskov said so.", ("Peskov", "GPE")) == []
+
+
+def test_parts_of_joined_names_and_datelines_are_spotted() -> None:
+    assert _spot("The Armenia-Italy friendship group met.") == ["Armenia", "Italy"]
+    assert _spot("He denounced the anti-Russian policy.") == ["Russian"]
+    assert _spot("DALLAS (AP) - The team won again.") == ["DALLAS"]
+
+
+def test_a_named_facility_is_one_toponym() -> None:
+    assert _spot("He was taken to Altnagelvin Hospital after the crash.") == ["Altnagelvin Hospital"]
+    assert _spot("Schools in Muhlenberg County will be given $5,900.") == ["Muhlenberg County"]

@@ -124,32 +124,412 @@ def load_gazetteer(extra_csv: str | None = None) -> Any:
 
 
 def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym]:
-    """Toponym spans of a report: place entities, demonyms, organisations named after a major place,
-    and gazetteer names no person covers (inside organisation names too: "University of Colorado")."""
-    found: list[Toponym] = []
-    people: list[tuple[int, int]] = []
-    whole: list[tuple[int, int]] = []
+    """Toponym spans of a report, in text order.
+
+    1. Place entities (GPE/LOC/FAC) the gazetteer knows or the words around call a place, trimmed of a
+       possessive and of leading lower-case words; demonyms (NORP, plural ones too); organisations
+       named after a major place ("Washington said").
+    2. Gazetteer names no place or person entity covers, inside organisation names too ("Jamaica" in
+       "Jamaica Cancer Society"), plural demonyms ("Nigerians") and the parts of hyphenated names
+       ("Russian-European"), each kept by :func:`_scan_is_place`.
+    3. All-caps datelines ("BEIRUT (AP) -").
+
+    Codes ("US", "BC") count only as :func:`_code_is_place` allows, and single general words, people's
+    names and acronyms the text spells out as something else are left out.
+    """
+    ctx = _Context(doc.text, doc.entities, gaz)
+    found: dict[tuple[int, int], Toponym] = {}
+    covered: list[tuple[int, int]] = []  # spans the scan must not look into
     for ent in doc.entities:
         if ent.label in _PLACE_LABELS:
-            if gaz.lookup_variants(ent.text)[:1] or _has_place_cue(doc.text, ent.start, ent.end):
-                found.append(Toponym(ent.start, ent.end, ent.text, "place"))
-            whole.append((ent.start, ent.end))
-        elif ent.label == "NORP" and gaz.lookup(ent.text):
-            found.append(Toponym(ent.start, ent.end, ent.text, "demonym"))
-            whole.append((ent.start, ent.end))
-        elif ent.label == "ORG" and _is_major_place(gaz.lookup(ent.text), cfg):
-            found.append(Toponym(ent.start, ent.end, ent.text, "place"))  # "Washington said", "Moscow denied"
-            whole.append((ent.start, ent.end))
+            covered.append((ent.start, ent.end))
+            span = _trim(doc.text, ent.start, ent.end)
+            if span is not None and _entity_is_place(ctx, *span):
+                found.setdefault(span, Toponym(*span, doc.text[span[0] : span[1]], "place"))
+        elif ent.label in ("NORP", "LANGUAGE"):
+            covered.append((ent.start, ent.end))
+            span = _trim(doc.text, ent.start, ent.end)
+            if span is not None and _is_demonym(ctx, doc.text[span[0] : span[1]], cfg):
+                found.setdefault(span, Toponym(*span, doc.text[span[0] : span[1]], "demonym"))
+        elif ent.label == "ORG":
+            span = _trim(doc.text, ent.start, ent.end)
+            surface = doc.text[span[0] : span[1]] if span else ""
+            if span and _plain_name_ok(ctx, surface, *span) and _is_major_place(gaz.lookup(surface), cfg):
+                found.setdefault(span, Toponym(*span, surface, "place"))  # "Washington said", "Moscow denied"
+                covered.append((ent.start, ent.end))
         elif ent.label == "PERSON":
-            people.append((ent.start, ent.end))
+            covered.append((ent.start, ent.end))
     if cfg.scan_gazetteer:
-        lowered = set(doc.text.lower().split())
-        for match in gaz.scan(doc.text):
-            if any(s < match.end and match.start < e for s, e in (*whole, *people)):
+        for start, end, kind in _scan(ctx, cfg):
+            if (start, end) not in found and not any(s < end and start < e for s, e in covered):
+                found[(start, end)] = Toponym(start, end, doc.text[start:end], kind)
+        for start, end in _datelines(ctx):
+            if not any(s < end and start < e for s, e in found):
+                found[(start, end)] = Toponym(start, end, doc.text[start:end], "place")
+        people = [(e.start, e.end) for e in doc.entities if e.label == "PERSON"]
+        for start, end in _named_facilities(ctx):
+            inside = [k for k in found if start <= k[0] and k[1] <= end]
+            if any(s < end and start < e for s, e in people) or any(
+                s < end and start < e and (s, e) not in inside for s, e in found
+            ):
                 continue
-            if _scan_is_place(match, gaz, cfg, doc.text, lowered):
-                found.append(Toponym(match.start, match.end, match.text, "place"))
-    return sorted(found, key=lambda t: (t.start, t.end))
+            for key in inside:  # "Cuyahoga" gives way to "Cuyahoga County"
+                del found[key]
+            found[(start, end)] = Toponym(start, end, doc.text[start:end], "place")
+    return sorted(found.values(), key=lambda t: (t.start, t.end))
+
+
+# Single capitalised words that are ordinary English words first (compass points and general nouns and
+# adjectives of institutions and buildings): alone they are not taken for a place without a cue, though
+# the gazetteer has a "Centre" region and a "Park County".
+_GENERAL_WORDS = frozenset(
+    """
+    north south east west northern southern eastern western central middle upper lower greater inner outer
+    northeast northwest southeast southwest mid midwest
+    centre center park hall house union police congress summit mission state states city county capital
+    federal national royal human free independence enterprise commonwealth republic kingdom district
+    valley village university college bank court council ministry department office parliament senate
+    assembly government army navy academy institute school church cathedral hospital station airport port
+    bridge street road avenue square market tower castle palace stadium arena museum theatre theater club
+    hotel metro mall story luck drama bishop king prince queen marine marines christian orange green
+    independent democratic united liberty victory unity progress justice freedom trust service services
+    """.split()
+)
+_PERSON_TOKEN = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,7})\s*\)")
+_DATELINE = re.compile(
+    r"(?<![\w.-])([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?=,\s|\s*\(|\s+[—–-]+\s|:\s|\s*\n)"
+)
+_SENTENCE_START = (". ", "\n", '" ', "“", "? ", "! ", ": ")
+
+
+class _Context:
+    """What the whole report says, shared by the spotting rules: people's names, the words it uses in lower
+    case, the acronyms it spells out and the places it names (which admit their codes)."""
+
+    def __init__(self, text: str, entities: Sequence[Any], gaz: Any) -> None:
+        self.text, self.gaz = text, gaz
+        self.lowered = {w for w in re.findall(r"[^\W\d_]+", text) if w.islower()}
+        self.folded_text = fold(text)
+        self.person_tokens: set[str] = set()
+        for ent in entities:
+            if ent.label == "PERSON":
+                tokens = _PERSON_TOKEN.findall(ent.text)
+                if len(tokens) > 1:
+                    self.person_tokens.update({_POSSESSIVE.sub("", tokens[0]), _POSSESSIVE.sub("", tokens[-1])})
+        self.spelled_out = _spelled_out_acronyms(text)
+        self.name_tokens = self._name_tokens()
+
+    def _name_tokens(self) -> set[str]:
+        """Words the report uses as a first name or surname: beside a capitalised word that is neither an
+        English word nor a place ("Dewly Nelson", "Martin Roscoe")."""
+        out: set[str] = set()
+        for m in _WORD_PAIR.finditer(self.text):
+            first, second = m.group(1), m.group(2)
+            if _is_name_word(self.gaz, second):
+                out.add(first)
+            if _is_name_word(self.gaz, first) and not _sentence_start(self.text, m.start(1)):
+                out.add(second)
+        return out
+
+    def mentions(self, entry: Any) -> bool:
+        """Whether the report names the place (or, for a region, its country) in full."""
+        names = {entry.name, entry.ascii_name, *entry.demonyms}
+        if entry.kind == "region" and entry.country:
+            names.update(
+                e.name for e in self.gaz.lookup(entry.country) if e.kind == "country" and entry.country in e.codes
+            )
+        return any(len(n) > 3 and re.search(r"\b" + re.escape(fold(n)) + r"\b", self.folded_text) for n in names if n)
+
+
+def _spelled_out_acronyms(text: str) -> set[str]:
+    """Acronyms the text defines in brackets after the capitalised words they abbreviate ("British
+    Airways (BA)", "Ministry of Defence (MoD)")."""
+    out: set[str] = set()
+    for m in _ACRONYM.finditer(text):
+        acronym = m.group(1)
+        letters = [c for c in acronym if c.isupper()]
+        words = [w for w in re.findall(r"[A-Z][\w’'-]*", text[max(0, m.start() - 120) : m.start()])]
+        if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters) :]] == letters:
+            out.add(acronym)
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """An entity's span without a possessive ending or leading lower-case words ("north west London")."""
+    surface = text[start:end]
+    m = _POSSESSIVE.search(surface)
+    if m and len(surface) > 3:
+        end -= len(m.group(0)) - (1 if m.group(0)[0] == "s" else 0)
+    while start < end and not text[start].isupper():
+        space = text.find(" ", start, end)
+        if space < 0:
+            return None
+        start = space + 1
+    return (start, end) if start < end else None
+
+
+def _is_code_like(surface: str) -> bool:
+    letters = surface.replace(".", "").replace("&", "")
+    return surface.isupper() and len(letters) <= 4 or (len(surface) <= 6 and surface.count(".") >= 2)
+
+
+def _code_is_place(ctx: _Context, surface: str) -> bool:
+    """Whether a code stands for a place here: a continent's or union's, an abbreviation a populous place
+    also writes with dots ("US" / "U.S.", "NJ" / "N.J."), or that of a place the report names in full
+    ("BC" in a report on Canada). Two-letter country codes alone ("BA", "TV") are mostly other things."""
+    if surface in ctx.spelled_out:
+        return False
+    dotted = surface if "." in surface else ".".join(surface) + "."
+    for entry in ctx.gaz.lookup(surface):
+        if surface not in entry.codes or entry.kind not in _TRUSTED_KINDS:
+            continue
+        if entry.kind in ("continent", "macroregion"):
+            return True
+        if dotted in entry.codes and entry.population >= _CODE_MIN_POPULATION:
+            return True
+        if ctx.mentions(entry):
+            return True
+    return False
+
+
+_CODE_MIN_POPULATION = 1_000_000
+
+
+def _plain_name_ok(ctx: _Context, surface: str, start: int, end: int, *, joined: bool = False) -> bool:
+    """The checks every spotted name passes: codes as :func:`_code_is_place` says, no acronym the text
+    spells out, no single general word or person's name, no "the White House"."""
+    if _is_code_like(surface):
+        return _code_is_place(ctx, surface)
+    if surface in ctx.spelled_out or (surface.isupper() and " " not in surface):
+        return False
+    if " " not in surface:
+        word = surface.rstrip(".")
+        if word.lower() in _GENERAL_WORDS or word in ctx.person_tokens:
+            return False
+        named = word in ctx.name_tokens or (not joined and _before_a_surname(ctx, end))
+        if named and not any(e.kind in _NATION_KINDS for e in ctx.gaz.lookup(surface)[:3]):
+            return False
+    return True
+
+
+_NEXT_WORD = re.compile(r" ([A-Z][^\W\d_]+)\b(?!\.)")
+_WORD_PAIR = re.compile(r"(?=\b([A-Z][^\W\d_]+) ([A-Z][^\W\d_]+)\b(?!\.))")
+_NATION_KINDS = frozenset({"country", "continent", "macroregion"})
+
+
+def _is_name_word(gaz: Any, word: str) -> bool:
+    """A capitalised word that is no English word, stop word or place: a person's name, most often."""
+    lower = word.lower()
+    return not (lower in _stop_words() or _is_english_word(lower) or gaz.has_name(fold(word)))
+
+
+def _before_a_surname(ctx: _Context, end: int) -> bool:
+    """Whether the word ending at ``end`` is followed by a capitalised word that is neither an English word
+    nor a place, which makes it a first name ("Martin Roscoe", "Vladimir Putin", "La Niña")."""
+    m = _NEXT_WORD.match(ctx.text, end)
+    if not m:
+        return False
+    word = m.group(1)
+    lower = word.lower()
+    if lower in _stop_words() or _is_english_word(lower) or ctx.gaz.has_name(fold(word)):
+        return False
+    return True
+
+
+_INFLECTIONS = (
+    ("s", ""), ("es", ""), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("ied", "y"),
+    ("er", ""), ("est", ""), ("ly", ""),
+)
+
+
+def _is_english_word(word: str) -> bool:
+    words = _english_words()
+    if not words:
+        return True  # without the word list the rule stays off
+    stems = {word}
+    for suffix, repl in _INFLECTIONS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: len(word) - len(suffix)]
+            stems.update({stem + repl, stem[:-1] if repl == "" and stem[-1:] == stem[-2:-1] else stem})
+    return any(stem in words for stem in stems)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """English nouns, verbs, adjectives and adverbs (WordNet's, from the spaCy model's lemmatizer tables);
+    empty when the model ships none."""
+    import spacy
+    from spacy.lookups import Lookups
+
+    from ..settings import EntitiesSettings
+
+    try:
+        path = spacy.util.get_package_path(EntitiesSettings().model)
+    except (ImportError, ModuleNotFoundError):
+        return frozenset()
+    for folder in sorted(path.glob("*/lemmatizer/lookups")) + sorted(path.glob("lemmatizer/lookups")):
+        lookups = Lookups().from_disk(folder)
+        if lookups.has_table("lemma_index"):
+            index = lookups.get_table("lemma_index")
+            return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ()))
+    return frozenset()
+
+
+def _entity_is_place(ctx: _Context, start: int, end: int) -> bool:
+    """A GPE/LOC/FAC entity: kept when the gazetteer knows it by a reliable rule or the words around call
+    it a place; a name matched only by spelling skeleton needs the cue."""
+    surface = ctx.text[start:end]
+    cue = _has_place_cue(ctx.text, start, end)
+    if _is_code_like(surface):
+        return _code_is_place(ctx, surface)
+    if not _plain_name_ok(ctx, surface, start, end) and not (cue and " " not in surface and not surface.isupper()):
+        return False
+    candidates = ctx.gaz.lookup_variants(surface)
+    if any(c.rule not in _LOOSE_RULES for c in candidates):
+        return True
+    return cue or (bool(candidates) and " " in surface)
+
+
+_LOOSE_RULES = frozenset({"skeleton", "qualifier+skeleton"})
+
+
+def _is_demonym(ctx: _Context, surface: str, cfg: GeocodeSettings) -> bool:
+    """A people or adjective of a country, region, continent or large city ("Nigerians", "Canadian")."""
+    if _is_code_like(surface):
+        return _code_is_place(ctx, surface)
+    if not _plain_name_ok(ctx, surface, 0, 0):
+        return False
+    for cand in ctx.gaz.lookup_variants(surface):
+        if cand.rule in _DEMONYM_RULES or cand.rule in ("exact", "possessive"):
+            entry = cand.entry
+            populous = cand.rule in _DEMONYM_RULES and entry.population >= cfg.scan_min_population
+            if entry.kind in _TRUSTED_KINDS or populous:
+                return True
+    return False
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w’']*")
+_DEMONYM_PAIR = re.compile(r"([A-Z][\w’']*) $")
+
+
+def _scan(ctx: _Context, cfg: GeocodeSettings) -> list[tuple[int, int, str]]:
+    """Gazetteer names in the running text, and what the gazetteer scan cannot see as one token: the stem
+    of a possessive ("Russia’s"), the parts of joined names ("Armenia-Italy", "anti-Russian",
+    "Chartres/Franklin") and plural demonyms ("Nigerians", "South Koreans")."""
+    text = ctx.text
+    out: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for match in ctx.gaz.scan(text):
+        if _scan_is_place(match, ctx.gaz, cfg, text, ctx.lowered, ctx):
+            out.append((match.start, match.end, "place"))
+        taken.append((match.start, match.end))
+    for m in _CAPITALISED.finditer(text):
+        start, end = m.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        word = m.group(0)
+        possessive = _POSSESSIVE.search(word)
+        if possessive and len(word) > 4 and possessive.group(0)[0] != "s":
+            stem_end = end - len(possessive.group(0))
+            if _single_word_is_place(ctx, text[start:stem_end], start, stem_end, cfg):
+                out.append((start, stem_end, "place"))
+            continue
+        joined = (start > 0 and text[start - 1] in "-/" and text[start - 2 : start - 1].isalnum()) or (
+            text[end : end + 1] in ("-", "/") and text[end + 1 : end + 2].isalnum()
+        )
+        if joined and _single_word_is_place(ctx, word, start, end, cfg, joined=True):
+            out.append((start, end, "place" if ctx.gaz.lookup(word) and not _is_demonym(ctx, word, cfg) else "demonym"))
+        elif word.endswith("s") and not _sentence_start(text, start):
+            pair = _DEMONYM_PAIR.search(text, max(0, start - 30), start)
+            if pair and _is_demonym(ctx, text[pair.start(1) : end], cfg):
+                out.append((pair.start(1), end, "demonym"))  # "South Koreans"
+            elif _is_demonym(ctx, word, cfg):
+                out.append((start, end, "demonym"))
+    return out
+
+
+def _single_word_is_place(
+    ctx: _Context, word: str, start: int, end: int, cfg: GeocodeSettings, *, joined: bool = False
+) -> bool:
+    """A name the gazetteer scan could not see by itself: a notable place or a demonym, not an ordinary
+    word; at the start of a sentence only a country-level place or a large city."""
+    if not word[:1].isupper() or not _plain_name_ok(ctx, word, start, end, joined=joined):
+        return False
+    lower = word.lower()
+    if lower in _stop_words() or lower in ctx.lowered:
+        return False
+    entries = ctx.gaz.lookup(word)
+    if _sentence_start(ctx.text, start) and not _is_notable(entries):
+        return False
+    return _is_major_place(entries, cfg) or _is_demonym(ctx, word, cfg)
+
+
+def _is_notable(entries: Sequence[Any]) -> bool:
+    """A country, continent or union, or a city of a million: names that rarely mean anything else."""
+    return bool(entries) and (entries[0].kind in _NATION_KINDS or entries[0].population >= _NOTABLE_POPULATION)
+
+
+_NOTABLE_POPULATION = 1_000_000
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return start == 0 or text[max(0, start - 2) : start].endswith(_SENTENCE_START)
+
+
+def _datelines(ctx: _Context) -> list[tuple[int, int]]:
+    """All-caps place names before a comma, bracket, dash, colon or line end ("BEIRUT (AP) -", "MANILA,
+    Philippines")."""
+    out = []
+    for m in _DATELINE.finditer(ctx.text):
+        name = m.group(1).rstrip(".")
+        if len(name) < 4 or _is_code_like(name):
+            continue
+        entries = ctx.gaz.lookup(name)
+        if entries and (entries[0].kind in _TRUSTED_KINDS or entries[0].population >= _DATELINE_MIN_POPULATION):
+            out.append((m.start(1), m.start(1) + len(name)))
+    return out
+
+
+_DATELINE_MIN_POPULATION = 1_000
+
+# Nouns that end the name of a place, building or district ("Desire Street", "Altnagelvin Hospital",
+# "Walker County"); nouns that more often end an organisation's name ("Court", "Club", "School") are not here.
+_PLACE_NOUNS = (
+    "Street|St|Road|Rd|Avenue|Ave|Lane|Boulevard|Blvd|Drive|Highway|Square|Place|Bridge|Hospital|Church|"
+    "Cathedral|Chapel|Mosque|Temple|Theatre|Theater|Stadium|Arena|Airport|Hall|Centre|Center|University|"
+    "Castle|Palace|Library|Hotel|Prison|Estate|Farm|Farms|Village|Township|County|City|Lake|River|"
+    "Mountain|Mountains|Island|Islands|Valley|Bay|Beach|Coast|Sea|Ocean|Gulf|Canal|Harbour|Harbor|Point|Forest|Desert"
+)
+_FACILITY = re.compile(r"(?<![\w’'-])((?:[A-Z][\w’'-]*\s+){1,4}(?:" + _PLACE_NOUNS + r"))\b(?![’'-]| [A-Z]| of )")
+
+
+_PREVIOUS_CAPITALISED = re.compile(r"[A-Z][\w’'-]* $")
+
+
+def _named_facilities(ctx: _Context) -> list[tuple[int, int]]:
+    """Capitalised names that end in a noun of places ("Desire Street", "Jamsil Stadium", "Cavan County"),
+    after any possessive owner ("Derry’s Altnagelvin Hospital") and leading "The"."""
+    out = []
+    for m in _FACILITY.finditer(ctx.text):
+        start, end = m.span(1)
+        name = m.group(1)
+        if _PREVIOUS_CAPITALISED.search(ctx.text, max(0, start - 40), start):
+            continue  # the tail of a longer name
+        owner = max(name.rfind("’s "), name.rfind("'s "))
+        if owner >= 0:
+            start += owner + 3
+        elif name.startswith("The "):
+            start += 4
+        first = re.match(r"[\w’']+-[a-z]\S* ", ctx.text[start:end])
+        if first:  # "Vatican-owned Bambino Gesu Hospital"
+            start += first.end()
+        words = ctx.text[start:end].split()
+        if len(words) < 2 or all(w.lower() in _GENERAL_WORDS or w.lower() in _stop_words() for w in words[:-1]):
+            continue
+        out.append((start, end))
+    return out
 
 
 _CUE_BEFORE = re.compile(
@@ -174,23 +554,24 @@ def _is_major_place(entries: Sequence[Any], cfg: GeocodeSettings) -> bool:
     )
 
 
-def _scan_is_place(match: Any, gaz: Any, cfg: GeocodeSettings, text: str, lowered: set[str]) -> bool:
+def _scan_is_place(match: Any, gaz: Any, cfg: GeocodeSettings, text: str, lowered: set[str], ctx: _Context) -> bool:
     """A gazetteer hit no entity covers: kept when it is a notable place and not an ordinary word.
 
-    A single word counts as ordinary when it is a stop word, when the text also uses it in lower case,
-    or when it only starts a sentence.
+    A single word counts as ordinary when it is a stop word or a general word, when the text also uses
+    it in lower case, or when it only starts a sentence. Codes are kept as :func:`_code_is_place` says.
     """
     surface = match.text
-    if surface.isupper() and not gaz.has_code(surface):
-        return False
     if match.start > 0 and text[match.start - 1] in "@#/":
         return False
+    if not _plain_name_ok(ctx, surface, match.start, match.end):
+        return False
+    if _is_code_like(surface):
+        return True
     if " " not in surface:
         word = surface.lower().rstrip(".")
         if word in _stop_words() or word in lowered:
             return False
-        before = text[max(0, match.start - 2) : match.start]
-        if match.start == 0 or before.endswith((". ", "\n", '" ', "“")):
+        if _sentence_start(text, match.start) and not _is_notable(gaz.lookup(surface)):
             return False
     return _is_major_place(gaz.lookup(surface), cfg)
 
