@@ -141,3 +141,26 @@ def test_a_titled_name_outside_the_ner_sentences_is_a_person() -> None:
     text = "Report\n\nThe markets opened late. Prime Minister Ana Brnabic spoke to reporters about the budget."
     found = _entities(text, ner_scope="cue", ner_lead_sentences=0)
     assert ("Ana Brnabic", "PERSON", "Ana Brnabic") in found
+
+
+@pytest.mark.issue(8)
+def test_a_common_noun_starting_a_sentence_is_not_a_person() -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    from eventlens.stages.entities import NerInput, _spans_from_spacy
+
+    text = "The mayor spoke. Tensions have been high since May, Smith said."
+    sdoc = spacy.blank("en")(text)
+    words = [t.text for t in sdoc]
+    sdoc.ents = [Span(sdoc, words.index("Tensions"), words.index("Tensions") + 1, "PERSON"),
+                 Span(sdoc, words.index("Smith"), words.index("Smith") + 1, "PERSON")]
+    spans = _spans_from_spacy(sdoc, NerInput(text, (0,), (0,)), text, 0, set())
+    assert [text[s.start : s.end] for s in spans] == ["Smith"]  # mid-sentence, so kept
+
+
+@pytest.mark.issue(8)
+def test_a_place_noun_after_a_people_does_not_make_it_a_facility() -> None:
+    text = "Report\n\nGunmen forced their way into the Orthodox monastery near the village, police said."
+    found = _entities(text, ner_scope="all")
+    assert not any(t == "Orthodox" and label == "FAC" for t, label, _ in found)

@@ -144,3 +144,10 @@ def test_parts_of_joined_names_and_datelines_are_spotted() -> None:
 def test_a_named_facility_is_one_toponym() -> None:
     assert _spot("He was taken to Altnagelvin Hospital after the crash.") == ["Altnagelvin Hospital"]
     assert _spot("Schools in Muhlenberg County will be given $5,900.") == ["Muhlenberg County"]
+
+
+def test_a_region_named_like_its_million_city_means_the_city() -> None:
+    doc = _geocode("Kosovo's president was attending the United Nations General Assembly in New York on Sunday.")
+    place = _by_text(doc)["New York"]
+    assert place.country == "US" and place.precision != PlacePrecision.REGION
+    assert haversine_km(place.lat, place.lon, 40.71, -74.01) < 30

@@ -21,7 +21,6 @@ the same person gets the same canonical name in every report.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from bisect import bisect_right
@@ -29,11 +28,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from anyascii import anyascii
 
+from ..lexicons import english_words, load_lexicon
 from ..model import Document, Entity
 from ..registry import stage
 from ..settings import EntitiesSettings
@@ -84,11 +83,6 @@ def load_nlp(model: str) -> Any:
     return spacy.load(model, exclude=["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"])
 
 
-def _lexicon(name: str) -> dict[str, Any]:
-    text = resources.files("eventlens.resources.lexicons").joinpath(name).read_text(encoding="utf-8")
-    return json.loads(text)
-
-
 @lru_cache(maxsize=1)
 def _organisation_aliases() -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex over every alias of the organisation lexicon, and each alias's canonical name.
@@ -98,7 +92,7 @@ def _organisation_aliases() -> tuple[re.Pattern[str], dict[str, str]]:
     """
     canonical: dict[str, str] = {}
     alternatives: list[tuple[int, str]] = []
-    for org in _lexicon("organisations.json")["organisations"]:
+    for org in load_lexicon("organisations.json")["organisations"]:
         for alias in org["aliases"]:
             words = r"\s+".join(re.escape(w) for w in alias.split())
             is_acronym = alias.replace(".", "").replace(" ", "").isupper()
@@ -120,7 +114,7 @@ def _organisation_spans(text: str) -> list[_Span]:
 
 @lru_cache(maxsize=1)
 def _titles() -> tuple[re.Pattern[str], frozenset[str]]:
-    data = _lexicon("titles.json")
+    data = load_lexicon("titles.json")
     roles = sorted(data["roles"], key=len, reverse=True)
     # "Serbian President", "Kosovo's Prime Minister", "the Prime Minister of Kosovo": role just before a name.
     role_re = re.compile(
@@ -187,7 +181,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _event_cue() -> re.Pattern[str]:
-    stems = sorted(_lexicon("event_cues.json")["stems"], key=len, reverse=True)
+    stems = sorted(load_lexicon("event_cues.json")["stems"], key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems) + ")", re.IGNORECASE)
 
 
@@ -247,10 +241,31 @@ def _spans_from_spacy(sdoc: Any, ner_in: NerInput, text: str, title_end: int, lo
         end -= len(surface) - len(surface.rstrip())
         if end <= start:
             continue
-        if ent.label_ == "PERSON" and all(tok.lower_ in lowered or tok.is_stop for tok in ent):
-            continue  # "Citizens" starting a sentence of a text that speaks of citizens is not a person
+        if ent.label_ == "PERSON" and (
+            all(tok.lower_ in lowered or tok.is_stop for tok in ent)
+            or (len(ent) == 1 and _starts_sentence(text, start) and _is_english_word(ent.text.lower()))
+        ):
+            # "Citizens" or "Tensions" starting a sentence is a common noun, not a person; a surname that is
+            # also a word ("Smith said") comes back through its full name in _propagate.
+            continue
         spans.append(_Span(start, end, ent.label_, None, start < title_end))
     return spans
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    return start == 0 or before.endswith("\n") or bool(re.search(r"[.!?][\"”’')]*\s+$", before))
+
+
+def _is_english_word(word: str) -> bool:
+    """Whether a lower-case word (or its plural) is in the English vocabulary of the spaCy model."""
+    words = english_words()
+    return (
+        word in words
+        or (word.endswith("s") and word[:-1] in words)
+        or (word.endswith("es") and word[:-2] in words)
+        or (word.endswith("ies") and word[:-3] + "y" in words)
+    )
 
 
 def _without_overlaps(first: list[_Span], second: list[_Span]) -> list[_Span]:
@@ -266,7 +281,7 @@ def _titled_people(text: str) -> list[_Span]:
 
 @lru_cache(maxsize=1)
 def _titled_person_re() -> re.Pattern[str]:
-    data = _lexicon("titles.json")
+    data = load_lexicon("titles.json")
     words = sorted([*data["roles"], *data["honorifics"]], key=len, reverse=True)
     return re.compile(
         r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\.?\s+"
@@ -346,8 +361,8 @@ def _relabel(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
     for span in spans:
         surface = text[span.start : span.end]
         if span.label in ("PERSON", "ORG", "GPE", "LOC", "NORP") and span.canonical is None:
-            following = _FOLLOWING_NOUN.match(text, span.end)
-            if following:
+            following = _FOLLOWING_NOUN.match(text, span.end) if span.label != "NORP" else None
+            if following:  # not for a people: "the Orthodox monastery", "a Serbian village"
                 out.append(replace(span, label=_FOLLOWING_NOUN_LABEL[following.group(1)]))
                 continue
             if span.label != "GPE" and _PRECEDING_PLACE.search(text, max(0, span.start - 30), span.start):

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..geo.gazetteer import fold, skeleton
+from ..lexicons import english_words
 from ..model import Document, Place, PlacePrecision
 from ..registry import stage
 from ..settings import GeocodeSettings
@@ -55,6 +56,7 @@ _RULE_PENALTY = {
     "qualifier+skeleton": 3.0,
 }
 _KIND_BONUS = {"country": 3.0, "continent": 2.5, "sea": 1.5, "region": 1.5, "macroregion": 2.0}
+_REGION_CITY_MIN_POPULATION = 1_000_000
 _SEAT_MAX_KM = 100.0  # a district's point and its seat's lie this close (Mitrovica district / Mitrovicë: 5 km)
 _TRUSTED_KINDS = frozenset({"country", "continent", "macroregion", "sea", "region"})
 _SETTLEMENTS = frozenset({"city", "town", "village", "municipality", "admin2"})
@@ -345,7 +347,7 @@ _INFLECTIONS = (
 
 
 def _is_english_word(word: str) -> bool:
-    words = _english_words()
+    words = english_words()
     if not words:
         return True  # without the word list the rule stays off
     stems = {word}
@@ -354,27 +356,6 @@ def _is_english_word(word: str) -> bool:
             stem = word[: len(word) - len(suffix)]
             stems.update({stem + repl, stem[:-1] if repl == "" and stem[-1:] == stem[-2:-1] else stem})
     return any(stem in words for stem in stems)
-
-
-@lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    """English nouns, verbs, adjectives and adverbs (WordNet's, from the spaCy model's lemmatizer tables);
-    empty when the model ships none."""
-    import spacy
-    from spacy.lookups import Lookups
-
-    from ..settings import EntitiesSettings
-
-    try:
-        path = spacy.util.get_package_path(EntitiesSettings().model)
-    except (ImportError, ModuleNotFoundError):
-        return frozenset()
-    for folder in sorted(path.glob("*/lemmatizer/lookups")) + sorted(path.glob("lemmatizer/lookups")):
-        lookups = Lookups().from_disk(folder)
-        if lookups.has_table("lemma_index"):
-            index = lookups.get_table("lemma_index")
-            return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ()))
-    return frozenset()
 
 
 def _entity_is_place(ctx: _Context, start: int, end: int) -> bool:
@@ -689,7 +670,8 @@ class _Resolver:
         if not scored:
             return None
         _, cand = max(scored, key=lambda pair: pair[0])
-        return _from_entry(_seat_of(cand.entry, [c.entry for _, c in scored]), cand.rule)
+        exact = [c.entry for _, c in scored if c.rule in _EXACT_RULES]
+        return _from_entry(_seat_of(cand.entry, [c.entry for _, c in scored], exact), cand.rule)
 
     def confident(self, name: str) -> _Resolved | None:
         """A resolution needing no context: the one exact candidate by its own name, or a country/continent."""
@@ -704,8 +686,12 @@ class _Resolver:
         return None
 
 
-def _seat_of(entry: Any, others: Sequence[Any]) -> Any:
-    """A district named after its seat means the seat: the same-named settlement near it, when there is one."""
+def _seat_of(entry: Any, others: Sequence[Any], exact: Sequence[Any] = ()) -> Any:
+    """A district named after its seat means the seat: the same-named settlement near it, when there is one.
+
+    A first-level region also gives way to a city of a million or more in it that the same name reaches
+    exactly (``exact``): in news "New York" is the city more often than the state.
+    """
     if entry.kind not in ("region", "admin2", "municipality"):
         return entry
     name = skeleton(fold(entry.name))
@@ -717,6 +703,15 @@ def _seat_of(entry: Any, others: Sequence[Any]) -> Any:
         and skeleton(fold(other.name)) == name
         and haversine_km(other.lat, other.lon, entry.lat, entry.lon) < _SEAT_MAX_KM
     ]
+    if not seats and entry.kind == "region":
+        seats = [
+            other
+            for other in exact
+            if other.kind == "city"
+            and other.country == entry.country
+            and other.population >= _REGION_CITY_MIN_POPULATION
+            and other.admin1 == entry.name
+        ]
     return max(seats, key=lambda other: other.population) if seats else entry
 
 

@@ -1,0 +1,37 @@
+"""Word lists shared by the stages: the project's JSON lexicons and the English vocabulary of the spaCy model."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["english_words", "load_lexicon"]
+
+
+def load_lexicon(name: str) -> dict[str, Any]:
+    """A JSON lexicon shipped in ``eventlens/resources/lexicons``."""
+    text = resources.files("eventlens.resources.lexicons").joinpath(name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English nouns, verbs, adjectives and adverbs (WordNet's, from the spaCy model's lemmatizer tables);
+    empty when the model ships none."""
+    import spacy
+    from spacy.lookups import Lookups
+
+    from .settings import EntitiesSettings
+
+    try:
+        path = spacy.util.get_package_path(EntitiesSettings().model)
+    except (ImportError, ModuleNotFoundError):
+        return frozenset()
+    for folder in sorted(path.glob("*/lemmatizer/lookups")) + sorted(path.glob("lemmatizer/lookups")):
+        lookups = Lookups().from_disk(folder)
+        if lookups.has_table("lemma_index"):
+            index = lookups.get_table("lemma_index")
+            return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ()))
+    return frozenset()
