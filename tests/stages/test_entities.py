@@ -6,7 +6,7 @@ import pytest
 
 from eventlens.model import Document
 from eventlens.settings import EntitiesSettings
-from eventlens.stages.entities import canonical_name, ner_input, recognise_entities, sentence_spans
+from eventlens.stages.entities import canonical_name, ner_input, recognise_entities, second_ner_input, sentence_spans
 
 
 def _doc(text: str, doc_id: str = "d") -> Document:
@@ -115,10 +115,14 @@ def test_sentences_split_at_final_punctuation_but_not_after_initials_or_abbrevia
 
 @pytest.mark.issue(8)
 def test_cue_scope_reads_the_lead_and_event_sentences_only() -> None:
-    text = "Clashes in the north\nThe weather was fine. Two people were killed near the bridge. Markets opened late."
+    text = (
+        "Clashes in the north\nThe weather was fine. Two people were killed near the Ibar bridge. "
+        "Markets opened late. One more was wounded later."
+    )
     cfg = EntitiesSettings(ner_scope="cue", ner_lead_sentences=1)
     ner_in = ner_input(text, cfg)
-    assert ner_in.text == "Clashes in the north\nTwo people were killed near the bridge."
+    # an event sentence naming nothing ("One more was wounded later.") is not worth reading
+    assert ner_in.text == "Clashes in the north\nTwo people were killed near the Ibar bridge."
     # offsets map back into the report
     at = ner_in.text.index("Two")
     assert text[ner_in.to_doc(at) : ner_in.to_doc(at) + 3] == "Two"
@@ -164,3 +168,18 @@ def test_a_place_noun_after_a_people_does_not_make_it_a_facility() -> None:
     text = "Report\n\nGunmen forced their way into the Orthodox monastery near the village, police said."
     found = _entities(text, ner_scope="all")
     assert not any(t == "Orthodox" and label == "FAC" for t, label, _ in found)
+
+
+@pytest.mark.issue(8)
+def test_a_second_pass_reads_sentences_naming_someone_not_met_yet() -> None:
+    text = (
+        "Title\nPolice said Albin Kurti was not hurt in the attack. The weather was fine. "
+        "The talks were chaired by Vjosa Osmani in the capital. Later the visit of Albin Kurti ended."
+    )
+    first = ner_input(text, EntitiesSettings(ner_scope="cue", ner_lead_sentences=1))
+    assert first.text == "Title\nPolice said Albin Kurti was not hurt in the attack."
+    second = second_ner_input(text, first, {"Albin", "Kurti"}, None)
+    # the sentence with a new name is read; the one whose name the first pass met is not
+    assert second.text == "The talks were chaired by Vjosa Osmani in the capital."
+    found = _entities(text, ner_scope="cue", ner_lead_sentences=1)
+    assert ("Vjosa Osmani", "PERSON", "Vjosa Osmani") in found

@@ -66,6 +66,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
@@ -143,6 +144,7 @@ def to_ascii(name: str) -> str:
     return anyascii(s)
 
 
+@lru_cache(maxsize=1 << 16)  # queries repeat across a corpus; the gazetteer itself loads via _fold_joined
 def fold(name: str) -> str:
     """Normalise a place name for matching.
 
