@@ -183,3 +183,18 @@ def test_a_second_pass_reads_sentences_naming_someone_not_met_yet() -> None:
     assert second.text == "The talks were chaired by Vjosa Osmani in the capital."
     found = _entities(text, ner_scope="cue", ner_lead_sentences=1)
     assert ("Vjosa Osmani", "PERSON", "Vjosa Osmani") in found
+
+
+@pytest.mark.issue(8)
+def test_a_role_ending_a_sentence_does_not_make_the_next_word_a_person() -> None:
+    from eventlens.stages.entities import _titled_people
+
+    text = "He blamed the Prime Minister. Tensions rose. Mr. Lajcak met Gen. Ivan Petrov in St. Louis."
+    assert [text[s.start : s.end] for s in _titled_people(text)] == ["Lajcak", "Ivan Petrov"]
+
+
+@pytest.mark.issue(8)
+def test_a_single_word_qualifying_a_role_is_not_an_organisation() -> None:
+    text = "Report\n\nThe Kosovar Prime Minister Albin Kurti said the attackers were armed."
+    found = _entities(text, ner_scope="all")
+    assert not any(t == "Kosovar" and label == "ORG" for t, label, _ in found)

@@ -329,9 +329,12 @@ def _titled_people(text: str) -> list[_Span]:
 @lru_cache(maxsize=1)
 def _titled_person_re() -> re.Pattern[str]:
     data = load_lexicon("titles.json")
-    words = sorted([*data["roles"], *data["honorifics"]], key=len, reverse=True)
+    # "St." names places ("St. Louis") more often than saints; a role ending a sentence ("the Prime
+    # Minister. Tensions rose") is not followed by a name, so no full stop after a role.
+    honorifics = [h for h in data["honorifics"] if not h.startswith("St")]
+    words = sorted([*data["roles"], *honorifics], key=len, reverse=True)
     return re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\.?\s+"
+        r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\s+"
         r"(?P<name>[A-Z][a-zà-ÿ\u0100-\u024f’'-]+(?:\s+[A-Z][a-zà-ÿ\u0100-\u024f’'-]+){0,2})"
     )
 
@@ -429,6 +432,11 @@ def _relabel(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
             if span.label != "GPE" and _PRECEDING_PLACE.search(text, max(0, span.start - 30), span.start):
                 out.append(replace(span, label="GPE"))
                 continue
+            if span.label == "ORG" and " " not in surface and _role_follows(text, span.end):
+                # "Kosovar Prime Minister", "Serbian President": the word qualifying a role is a place or a people
+                known = gaz is not None and bool(gaz.lookup(surface))
+                out.append(replace(span, label="GPE" if known else "NORP"))
+                continue
         single = canonical_name(surface, "PERSON")
         if span.label in ("PERSON", "ORG", "GPE") and " " not in single and single.lower() in surnames:
             out.append(replace(span, label="PERSON", canonical=surnames[single.lower()]))
@@ -448,6 +456,16 @@ def _relabel(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
                 continue
         out.append(span)
     return out
+
+
+@lru_cache(maxsize=1)
+def _role_after_re() -> re.Pattern[str]:
+    roles = sorted(load_lexicon("titles.json")["roles"], key=len, reverse=True)
+    return re.compile(r"\s+(?:" + "|".join(re.escape(r) for r in roles) + r")\b")
+
+
+def _role_follows(text: str, end: int) -> bool:
+    return _role_after_re().match(text, end) is not None
 
 
 def _vote_labels(text: str, spans: list[_Span]) -> list[_Span]:
