@@ -32,7 +32,7 @@ from typing import Any
 
 from anyascii import anyascii
 
-from ..lexicons import english_words, load_lexicon
+from ..lexicons import english_words, load_lexicon, trie_pattern
 from ..model import Document, Entity
 from ..registry import stage
 from ..settings import EntitiesSettings
@@ -91,15 +91,18 @@ def _organisation_aliases() -> tuple[re.Pattern[str], dict[str, str]]:
     whole text replaced spaCy's EntityRuler: it also covers sentences NER does not read.
     """
     canonical: dict[str, str] = {}
-    alternatives: list[tuple[int, str]] = []
+    acronyms, names = [], []
     for org in load_lexicon("organisations.json")["organisations"]:
         for alias in org["aliases"]:
-            words = r"\s+".join(re.escape(w) for w in alias.split())
-            is_acronym = alias.replace(".", "").replace(" ", "").isupper()
-            alternatives.append((len(alias), words if is_acronym else f"(?i:{words})"))
-            canonical[_WS.sub(" ", alias if is_acronym else alias.lower())] = org["canonical"]
-    # Longest alias first, so "NATO contingent in Kosovo" wins over "NATO".
-    body = "|".join(a for _, a in sorted(alternatives, key=lambda x: -x[0]))
+            alias = _WS.sub(" ", alias.strip())
+            if alias.replace(".", "").replace(" ", "").isupper():
+                acronyms.append(alias)
+                canonical[alias] = org["canonical"]
+            else:
+                names.append(alias.lower())
+                canonical[alias.lower()] = org["canonical"]
+    # Names first, so "NATO contingent in Kosovo" wins over the acronym "NATO"; each trie prefers its longest.
+    body = f"(?i:{trie_pattern(names)})|{trie_pattern(acronyms)}"
     return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])"), canonical
 
 
@@ -191,8 +194,7 @@ _NAME_PAIR = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+ [A-Z][a-z]+")
 
 @lru_cache(maxsize=1)
 def _event_cue() -> re.Pattern[str]:
-    stems = sorted(load_lexicon("event_cues.json")["stems"], key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems) + ")", re.IGNORECASE)
+    return re.compile(r"\b" + trie_pattern(load_lexicon("event_cues.json")["stems"], prefixes=True), re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
