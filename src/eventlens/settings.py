@@ -96,7 +96,7 @@ class EntitiesSettings(Section):
             "those with a full name after a lower-case word; names found there are then found in every sentence)."
         ),
     )
-    ner_lead_sentences: int = Field(default=2, ge=0, description="With ner_scope='cue': how many opening sentences NER always reads.")
+    ner_lead_sentences: int = Field(default=1, ge=0, description="With ner_scope='cue': how many opening sentences NER always reads.")
     use_gazetteer: bool = Field(
         default=True, description="Relabel PERSON/ORG mentions the gazetteer knows as places in the report's countries."
     )
