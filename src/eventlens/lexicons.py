@@ -8,7 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["english_words", "load_lexicon", "trie_pattern"]
+__all__ = ["english_words", "is_english_word", "load_lexicon", "trie_pattern"]
 
 
 def load_lexicon(name: str) -> dict[str, Any]:
@@ -68,3 +68,21 @@ def english_words() -> frozenset[str]:
         if index:
             return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(get_string_id(pos), ()))
     return frozenset()
+
+
+_INFLECTIONS = (
+    ("s", ""), ("es", ""), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("ied", "y"),
+    ("er", ""), ("est", ""), ("ly", ""),
+)
+
+
+def is_english_word(word: str) -> bool:
+    """Whether a lower-case word, or the stem of a regular inflection of it ("tensions", "fired"), is in
+    :func:`english_words` (False when the model ships no word list)."""
+    words = english_words()
+    stems = {word}
+    for suffix, repl in _INFLECTIONS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: len(word) - len(suffix)]
+            stems.update({stem + repl, stem[:-1] if repl == "" and stem[-1:] == stem[-2:-1] else stem})
+    return any(stem in words for stem in stems)

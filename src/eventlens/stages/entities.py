@@ -32,7 +32,7 @@ from typing import Any
 
 from anyascii import anyascii
 
-from ..lexicons import english_words, load_lexicon, trie_pattern
+from ..lexicons import is_english_word, load_lexicon, trie_pattern
 from ..model import Document, Entity
 from ..registry import stage
 from ..settings import EntitiesSettings
@@ -214,7 +214,7 @@ class NerInput:
         return bisect_right(self.joined_starts, offset) - 1
 
 
-def ner_input(text: str, cfg: EntitiesSettings) -> NerInput:
+def ner_input(text: str, cfg: EntitiesSettings, sentences: list[tuple[int, int]] | None = None) -> NerInput:
     """What NER reads first: the whole report (``ner_scope='all'``), or (``'cue'``) its lead sentences and
     those with an event cue and a capitalised word inside.
 
@@ -229,21 +229,26 @@ def ner_input(text: str, cfg: EntitiesSettings) -> NerInput:
         text,
         [
             (a, b)
-            for i, (a, b) in enumerate(sentence_spans(text))
+            for i, (a, b) in enumerate(sentence_spans(text) if sentences is None else sentences)
             if i < cfg.ner_lead_sentences or (cue.search(text, a, b) and _MID_SENTENCE_CAPITAL.search(text, a, b))
         ],
     )
 
 
 def second_ner_input(
-    text: str, first: NerInput, known_words: set[str], gaz: Any | None, context_chars: int = _SECOND_PASS_CONTEXT
+    text: str,
+    first: NerInput,
+    known_words: set[str],
+    gaz: Any | None,
+    context_chars: int = _SECOND_PASS_CONTEXT,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> NerInput:
     """Where the first pass skipped a full name it did not meet ("said Vjosa Osmani": two capitalised words
     after a lower-case word, neither a word of a name already found, and not together a gazetteer place):
     that name with ``context_chars`` of its sentence on each side, cut at whitespace."""
     read = set(first.doc_starts)
     chosen: list[tuple[int, int]] = []
-    for a, b in sentence_spans(text):
+    for a, b in sentence_spans(text) if sentences is None else sentences:
         if a in read:
             continue
         for match in _NAME_PAIR.finditer(text, a, b):
@@ -292,7 +297,7 @@ def _spans_from_spacy(sdoc: Any, ner_in: NerInput, text: str, title_end: int, lo
             continue
         if ent.label_ == "PERSON" and (
             all(tok.lower_ in lowered or tok.is_stop for tok in ent)
-            or (len(ent) == 1 and _starts_sentence(text, start) and _is_english_word(ent.text.lower()))
+            or (len(ent) == 1 and _starts_sentence(text, start) and is_english_word(ent.text.lower()))
         ):
             # "Citizens" or "Tensions" starting a sentence is a common noun, not a person; a surname that is
             # also a word ("Smith said") comes back through its full name in _propagate.
@@ -304,17 +309,6 @@ def _spans_from_spacy(sdoc: Any, ner_in: NerInput, text: str, title_end: int, lo
 def _starts_sentence(text: str, start: int) -> bool:
     before = text[max(0, start - 4) : start]
     return start == 0 or before.endswith("\n") or bool(re.search(r"[.!?][\"”’')]*\s+$", before))
-
-
-def _is_english_word(word: str) -> bool:
-    """Whether a lower-case word (or its plural) is in the English vocabulary of the spaCy model."""
-    words = english_words()
-    return (
-        word in words
-        or (word.endswith("s") and word[:-1] in words)
-        or (word.endswith("es") and word[:-2] in words)
-        or (word.endswith("ies") and word[:-3] + "y" in words)
-    )
 
 
 def _without_overlaps(first: list[_Span], second: list[_Span]) -> list[_Span]:
@@ -543,11 +537,13 @@ def recognise_entities(docs: list[Document], cfg: EntitiesSettings) -> list[Docu
     """Find people, organisations, places and groups in each report, with canonical names."""
     nlp = load_nlp(cfg.model)
     gaz = _gazetteer() if cfg.use_gazetteer else None
-    firsts = [ner_input(doc.text, cfg) for doc in docs]
+    sentences = [sentence_spans(doc.text) if cfg.ner_scope == "cue" else [] for doc in docs]
+    firsts = [ner_input(doc.text, cfg, sents) for doc, sents in zip(docs, sentences)]
     parses = [[(ner_in, sdoc)] for ner_in, sdoc in zip(firsts, nlp.pipe((i.text for i in firsts), batch_size=cfg.batch_size))]
     if cfg.ner_scope == "cue":
         seconds = [
-            second_ner_input(doc.text, ner_in, _name_words(sdoc), gaz) for doc, [(ner_in, sdoc)] in zip(docs, parses)
+            second_ner_input(doc.text, ner_in, _name_words(sdoc), gaz, sentences=sents)
+            for doc, sents, [(ner_in, sdoc)] in zip(docs, sentences, parses)
         ]
         for parsed, ner_in, sdoc in zip(parses, seconds, nlp.pipe((i.text for i in seconds), batch_size=cfg.batch_size)):
             parsed.append((ner_in, sdoc))

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..geo.gazetteer import fold, skeleton
-from ..lexicons import english_words
+from ..lexicons import english_words, is_english_word
 from ..model import Document, Place, PlacePrecision
 from ..registry import stage
 from ..settings import GeocodeSettings
@@ -340,22 +340,9 @@ def _before_a_surname(ctx: _Context, end: int) -> bool:
     return True
 
 
-_INFLECTIONS = (
-    ("s", ""), ("es", ""), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("ied", "y"),
-    ("er", ""), ("est", ""), ("ly", ""),
-)
-
-
 def _is_english_word(word: str) -> bool:
-    words = english_words()
-    if not words:
-        return True  # without the word list the rule stays off
-    stems = {word}
-    for suffix, repl in _INFLECTIONS:
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            stem = word[: len(word) - len(suffix)]
-            stems.update({stem + repl, stem[:-1] if repl == "" and stem[-1:] == stem[-2:-1] else stem})
-    return any(stem in words for stem in stems)
+    # without the model's word list the rules that use this stay off
+    return not english_words() or is_english_word(word)
 
 
 def _entity_is_place(ctx: _Context, start: int, end: int) -> bool:
