@@ -92,8 +92,9 @@ class EntitiesSettings(Section):
     ner_scope: Literal["all", "cue"] = Field(
         default="cue",
         description=(
-            "Which sentences spaCy's NER reads: 'all', or 'cue' (the lead sentences, those with an event cue and "
-            "those with a full name after a lower-case word; names found there are then found in every sentence)."
+            "Which sentences spaCy's NER reads: 'all', or 'cue' (the lead sentences and the event sentences that "
+            "name someone, then a window around each full name not met yet; names found are then found in every "
+            "sentence)."
         ),
     )
     ner_lead_sentences: int = Field(default=1, ge=0, description="With ner_scope='cue': how many opening sentences NER always reads.")

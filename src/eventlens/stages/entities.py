@@ -1,19 +1,25 @@
-"""Named entities with canonical names: spaCy's NER, corrected by general rules for news text.
+"""Named entities with canonical names: spaCy's NER where it pays, corrected by general rules for news text.
+
+What NER reads (``entities.ner_scope``): with ``'all'`` every sentence; with ``'cue'`` (the default, about
+three times faster) the lead line and the event sentences that name someone, then a window around each
+full name that first pass did not meet. Names found are then found in every sentence of the report.
 
 spaCy's small English model makes known faults on machine-translated news: town names tagged as
 people or organisations, given names split off by parenthetical translator insertions ("the
 president (of Serbia, Aleksandar). Vucic"), headline words in Title Case tagged as names, the same
 name labelled differently in one report. The corrections, in order:
 
-1. an entity ruler adds organisation aliases from ``resources/lexicons/organisations.json``
+1. organisation aliases from ``resources/lexicons/organisations.json`` win over NER
    ("NATO contingent in Kosovo" is KFOR);
-2. parenthetical insertions that split a person's name are rejoined;
-3. Title-Case headline entities are kept only when the body confirms them; PERSON spans made only of
-   common nouns are dropped;
-4. a single name equal to the surname of a full PERSON name in the report is that person;
-5. PERSON/ORG mentions that the gazetteer knows as a place in the report's countries become GPE,
-   and demonyms become NORP;
-6. each distinct name takes the label most of its mentions have in the report.
+2. parenthetical insertions that split a person's name are rejoined, and a role or honorific before
+   capitalised words makes a person ("Prime Minister Albin Kurti");
+3. Title-Case headline entities are kept only when the body confirms them; PERSON spans made of
+   common nouns ("Tensions" opening a sentence) are dropped;
+4. every other mention of a name found, and a person's surname, takes its label (``_propagate``);
+5. a single name equal to the surname of a full PERSON name in the report is that person;
+6. PERSON/ORG mentions that the gazetteer knows as a place in the report's countries become GPE,
+   demonyms become NORP, and a word qualifying a role ("Kosovar Prime Minister") is not an ORG;
+7. each distinct name takes the label most of its mentions have in the report.
 
 Canonical names are diacritic-folded with titles stripped (Vučić = Vucic → "Aleksandar Vucic"), so
 the same person gets the same canonical name in every report.
