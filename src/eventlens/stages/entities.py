@@ -41,6 +41,7 @@ from anyascii import anyascii
 from ..lexicons import is_english_word, load_lexicon, trie_pattern
 from ..model import Document, Entity
 from ..registry import stage
+from ..textspans import Coverage
 from ..settings import EntitiesSettings
 
 __all__ = ["NerInput", "canonical_name", "load_nlp", "ner_input", "recognise_entities", "sentence_spans"]
@@ -319,7 +320,8 @@ def _starts_sentence(text: str, start: int) -> bool:
 
 def _without_overlaps(first: list[_Span], second: list[_Span]) -> list[_Span]:
     """``first`` plus the spans of ``second`` that overlap none of ``first``."""
-    kept = [s for s in second if not any(f.start < s.end and s.start < f.end for f in first)]
+    covered = Coverage(max((s.end for s in (*first, *second)), default=0), ((f.start, f.end) for f in first))
+    kept = [s for s in second if not covered.overlaps(s.start, s.end)]
     return sorted([*first, *kept], key=lambda s: (s.start, s.end))
 
 

@@ -33,6 +33,7 @@ from ..geo.gazetteer import fold, skeleton
 from ..lexicons import english_words, is_english_word
 from ..model import Document, Place, PlacePrecision
 from ..registry import stage
+from ..textspans import Coverage
 from ..settings import GeocodeSettings
 
 __all__ = ["Toponym", "geocode_places", "haversine_km", "resolve_toponyms", "spot_toponyms"]
@@ -388,14 +389,14 @@ def _scan(ctx: _Context, cfg: GeocodeSettings) -> list[tuple[int, int, str]]:
     "Chartres/Franklin") and plural demonyms ("Nigerians", "South Koreans")."""
     text = ctx.text
     out: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken = Coverage(len(text))
     for match in ctx.gaz.scan(text):
         if _scan_is_place(match, ctx.gaz, cfg, text, ctx.lowered, ctx):
             out.append((match.start, match.end, "place"))
-        taken.append((match.start, match.end))
+        taken.add(match.start, match.end)
     for m in _CAPITALISED.finditer(text):
         start, end = m.span()
-        if any(s < end and start < e for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         word = m.group(0)
         possessive = _POSSESSIVE.search(word)
