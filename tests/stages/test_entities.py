@@ -6,7 +6,7 @@ import pytest
 
 from eventlens.model import Document
 from eventlens.settings import EntitiesSettings
-from eventlens.stages.entities import canonical_name, ner_input, recognise_entities, second_ner_input, sentence_spans
+from eventlens.stages.entities import canonical_name, ner_input, recognise_entities, second_ner_input
 
 
 def _doc(text: str, doc_id: str = "d") -> Document:
@@ -100,17 +100,6 @@ def test_batch_with_an_empty_text_still_processes_the_others() -> None:
     docs = recognise_entities([_doc("Angela Merkel spoke in Berlin.", "a"), _doc(" ", "b")], EntitiesSettings())
     assert [d.doc_id for d in docs] == ["a", "b"]
     assert any(e.canonical == "Angela Merkel" for e in docs[0].entities)
-
-
-@pytest.mark.issue(8)
-def test_sentences_split_at_final_punctuation_but_not_after_initials_or_abbreviations() -> None:
-    text = "Title line\nMr. Smith met Gen. J. Lee in the U.S. Army base. Three were killed. \"Why?\" he asked."
-    assert [text[a:b] for a, b in sentence_spans(text)] == [
-        "Title line",
-        "Mr. Smith met Gen. J. Lee in the U.S. Army base.",
-        "Three were killed.",
-        '"Why?" he asked.',
-    ]
 
 
 @pytest.mark.issue(8)

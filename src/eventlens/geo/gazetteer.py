@@ -836,19 +836,12 @@ class Gazetteer:
         qual = self._qualifier_index()
         for v in variants:
             add(qual.get(v), "index-qualifier", v)
-        for v in variants:
-            if len(v) < _MIN_SKELETON_QUERY:
-                continue
-            sk = skeleton(v)
+        for v, rule in [*((v, "skeleton") for v in variants), *((s, "qualifier+skeleton") for s in stripped)]:
+            sk = skeleton(v) if len(v) >= _MIN_SKELETON_QUERY else ""
             if sk:
-                add(self._skeleton_lookup(sk), "skeleton", sk)
-        for s in stripped:
-            if len(s) < _MIN_SKELETON_QUERY:
-                continue
-            sk = skeleton(s)
-            if sk:
-                add(self._skeleton_lookup(sk), "qualifier+skeleton", sk)
-                add(qual.get(s), "qualifier+skeleton", s)
+                add(self._skeleton_lookup(sk), rule, sk)
+                if rule == "qualifier+skeleton":
+                    add(qual.get(v), rule, v)
         items = [(rank, rule, key, self.entry(r)) for r, (rank, rule, key) in out.items()]
         items.sort(key=lambda t: (t[0], not t[3].uid.startswith("user:"), -t[3].population))
         return [Candidate(e, rule, key) for _, rule, key, e in items]

@@ -41,10 +41,10 @@ from anyascii import anyascii
 from ..lexicons import is_english_word, load_lexicon, trie_pattern
 from ..model import Document, Entity
 from ..registry import stage
-from ..textspans import Coverage
+from ..textspans import Coverage, sentence_spans
 from ..settings import EntitiesSettings
 
-__all__ = ["NerInput", "canonical_name", "load_nlp", "ner_input", "recognise_entities", "sentence_spans"]
+__all__ = ["NerInput", "canonical_name", "load_nlp", "ner_input", "recognise_entities", "second_ner_input"]
 
 logger = logging.getLogger(__name__)
 
@@ -161,32 +161,6 @@ def _title_end(text: str) -> int:
     if len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= 0.7 and "\n" in text:
         return len(first)
     return 0
-
-
-# A sentence ends at . ! ? (with closing quotes/brackets) before whitespace and a capital, digit or
-# opening quote; not after an initial ("J. Smith") or a common abbreviation ("Mr.", "Gen.", "U.S.").
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
-_NO_BREAK_BEFORE = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Cpl|Gov|Sen|Rep|Rev|St|Mt|Ft|No|Jr|Sr|Inc|Co|Corp|Ltd|vs|etc|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
-)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: lines split at sentence-final punctuation, rule-based and cheap."""
-    spans = []
-    for line in re.finditer(r"[^\n]+", text):
-        start = line.start()
-        for end_match in _SENTENCE_END.finditer(line.group()):
-            cut = line.start() + end_match.end()
-            if end_match.group().startswith(".") and _NO_BREAK_BEFORE.search(text, max(start, cut - 12), cut - len(end_match.group())):
-                continue
-            spans.append((start, cut))
-            start = cut
-            while start < line.end() and text[start].isspace():
-                start += 1
-        if start < line.end():
-            spans.append((start, line.end()))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 # A capital letter inside a sentence: a sentence without one names nobody NER could find (a name

@@ -87,6 +87,7 @@ from datetime import date, timedelta
 
 from ..model import DatePrecision, Document, PartialDate, TimeRef
 from ..registry import stage
+from ..textspans import sentence_starts
 from ..settings import TemporalSettings
 
 __all__ = ["find_times", "future_cue_before", "publication_window", "resolve_times"]
@@ -473,60 +474,6 @@ _FUTURE_CUE = re.compile(
     r"|\bscheduled\s+(?:for|to)\b|\bplanned\s+for\b|\bplans?\s+to\b|\bset\s+for\b|\bupcoming\b"
     r"|\bdue\s+(?:in|back|before|at)\b|\bnext\b(?!\s+(?:day|morning|afternoon|evening|night)\b))"
 )
-_SENTENCE_BREAK = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+")
-_ABBREVIATIONS = frozenset(
-    [
-        "a.m",
-        "p.m",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "lt",
-        "sgt",
-        "gen",
-        "col",
-        "capt",
-        "gov",
-        "sen",
-        "rep",
-        "no",
-        "vs",
-        "u.s",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "ave",
-        "blvd",
-        "rd",
-        "mt",
-        "ft",
-        "inc",
-        "co",
-        "corp",
-        "dept",
-        "det",
-        "ofc",
-        "cpl",
-        "pvt",
-        "prof",
-        "rev",
-    ]
-)
-
-
 @dataclass(frozen=True, slots=True)
 class _Found:
     """A matched expression before resolution (stage scratch, never exported)."""
@@ -811,18 +758,6 @@ def _resolve(found: _Found, window: tuple[date, date] | None, future: bool) -> _
     return None
 
 
-def _sentence_starts(text: str) -> list[int]:
-    starts = [0]
-    for match in _SENTENCE_BREAK.finditer(text):
-        if match.group(0)[0] == "." and "\n" not in match.group(0):
-            word = re.search(r"([\w.]+)$", text[max(0, match.start() - 20) : match.start()])
-            token = word.group(1).lower() if word else ""
-            if token in _ABBREVIATIONS or len(token) == 1:
-                continue
-        starts.append(match.end())
-    return starts
-
-
 def _select(found: list[_Found]) -> list[_Found]:
     """Keep non-overlapping matches: earliest first, then longest, then the pattern listed first."""
     chosen: list[_Found] = []
@@ -988,7 +923,7 @@ def find_times(text: str, published: PartialDate | None, cfg: TemporalSettings) 
     dates = _date_matches(text)
     clocks = _clock_matches(text, [(f.start, f.end) for f in dates])
     items = sorted(dates + clocks, key=lambda f: f.start)
-    starts = _sentence_starts(text)
+    starts = sentence_starts(text)
 
     # Page stamps: the expression right after "Published"/"Updated", and those chained to it.
     stamps: set[int] = set()
@@ -1055,7 +990,7 @@ def future_cue_before(text: str, start: int, cfg: TemporalSettings, *, starts: l
     A future cue ('will', 'scheduled for', 'next') closely before it in its sentence, or a holiday
     right after 'before' / 'ahead of' ("days before Christmas" is the coming one).
     """
-    starts = starts if starts is not None else _sentence_starts(text)
+    starts = starts if starts is not None else sentence_starts(text)
     sentence_start = starts[bisect.bisect_right(starts, start) - 1]
     if _FUTURE_CUE.search(text[max(sentence_start, start - cfg.future_cue_chars) : start]):
         return True
