@@ -15,16 +15,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
-    "Casualty",
+    "Actor",
+    "CasualtyClaim",
     "Claim",
     "DatePrecision",
     "DocStatus",
     "Document",
     "Entity",
-    "EventRecord",
     "Evidence",
     "Failure",
-    "Incident",
+    "IncidentMention",
     "Mention",
     "PartialDate",
     "Place",
@@ -203,35 +203,65 @@ class TimeRef(Record):
     end: int = Field(ge=0)
 
 
-class Casualty(Record):
-    """A casualty figure for one victim group, as one sentence states it."""
+class Actor(Record):
+    """A participant in an incident: a canonical entity name or a description ("masked gunmen")."""
 
-    kind: str = Field(description="killed, injured, arrested, ...")
-    count: int = Field(ge=0)
-    group: str | None = None
-    evidence: tuple[Evidence, ...] = Field(min_length=1)
+    name: str
+    role: str = Field(description="actor1 (who acted), actor2 (who was acted upon), ...")
+    kind: str | None = Field(default=None, description="Entity label (PERSON, ORG, NORP, GPE) or 'description'.")
+
+
+class CasualtyClaim(Record):
+    """One figure as one report states it: killed, injured, arrested, ... of one victim group."""
+
+    figure: str = Field(description="killed, injured, arrested, abducted, missing, surrounded")
+    group: str = Field(description="security_forces, attackers, civilians, unknown")
+    value: int | None = Field(default=None, ge=0, description="The figure; None for a vague one ('several').")
+    low: int | None = Field(default=None, ge=0)
+    high: int | None = Field(default=None, ge=0)
+    qualifier: str | None = Field(default=None, description="'at least', 'about', 'over', 'dozens', ... as written.")
+    attributed_to: str = Field(description="Who states it: a canonical entity, an institution, or 'outlet'.")
+    supersedes: bool = Field(default=False, description="A revised toll ('the death toll rose to 5').")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence: str
+
+
+class IncidentMention(Record):
+    """An incident as one report tells it: the report's own (main) news or a retold (background) event."""
+
+    id: str = Field(description="doc_id:index, stable for the same text and settings.")
+    role: str = Field(description="main | background")
+    type: str | None = Field(default=None, description="ACLED event type.")
+    sub_type: str | None = Field(default=None, description="ACLED sub-event type.")
+    plover_type: str | None = None
+    category: str | None = Field(default=None, description="eventlens taxonomy category (attack, armed_clash, ...).")
+    trigger: str
+    date: str | None = Field(default=None, description="ISO date (or month, year) of the incident, if stated.")
+    date_precision: DatePrecision | None = None
+    time_local: str | None = Field(default=None, description="HH:MM local time, if stated.")
+    weekday: int | None = Field(default=None, ge=0, le=6, description="A stated weekday not resolved to a date.")
+    place: Place | None = None
+    actors: tuple[Actor, ...] = ()
+    claims: tuple[CasualtyClaim, ...] = ()
+    background_cue: str | None = Field(default=None, description="The words that make it background ('in 2008').")
+    sentences: tuple[tuple[int, int], ...] = Field(default=(), description="(start, end) of each sentence telling it.")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
 
 
 class Quote(Record):
-    """Something a speaker said, with the stance it takes."""
+    """Something a speaker said, quoted or reported, with the stance it takes."""
 
-    speaker: str | None = None
+    speaker: str | None = Field(default=None, description="Canonical entity name, or the speaker as written.")
+    speaker_text: str | None = Field(default=None, description="The words naming the speaker in this report.")
+    stance: str = Field(description="claim, accusation, denial, condemnation, appeal, threat")
+    target: str | None = None
     text: str
-    stance: str | None = None
-    evidence: tuple[Evidence, ...] = Field(min_length=1)
-
-
-class EventRecord(Record):
-    """One event as one document reports it."""
-
-    doc_id: str
-    event_type: str | None = None
-    date: TimeRef | None = None
-    place: Place | None = None
-    actors: tuple[str, ...] = ()
-    casualties: tuple[Casualty, ...] = ()
-    background: bool = False
-    evidence: tuple[Evidence, ...] = Field(min_length=1)
+    direct: bool
+    cue: str | None = Field(default=None, description="The reporting verb ('said', 'denied').")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
 
 
 class Claim(Record):
@@ -250,14 +280,6 @@ class Claim(Record):
         if values != sorted(values):
             raise ValueError("low <= best <= high is required")
         return self
-
-
-class Incident(Record):
-    """One real-world incident, fused from the events of several documents."""
-
-    incident_id: str
-    events: tuple[EventRecord, ...] = Field(min_length=1)
-    claims: tuple[Claim, ...] = ()
 
 
 class Document(Record):
@@ -290,6 +312,11 @@ class Document(Record):
     entities: tuple[Entity, ...] = ()
     places: tuple[Place, ...] = ()
     times: tuple[TimeRef, ...] = ()
+    incidents: tuple[IncidentMention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    analysis: str | None = Field(
+        default=None, description="Why the event stages did not analyse it ('not analysed: language de'), else None."
+    )
 
     def raw_offset(self, clean_offset: int) -> int:
         """Map an offset in ``text`` to the offset in ``raw_text`` of the same character."""

@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..model import Document, Entity, PartialDate, Place, RemovedSpan, Segment, TimeRef
+from ..model import Document, Entity, IncidentMention, PartialDate, Place, Quote, RemovedSpan, Segment, TimeRef
 
 __all__ = ["DocumentOut", "DocumentsWriter", "document_record", "write_schema"]
 
@@ -45,6 +45,9 @@ class DocumentOut(BaseModel):
     entities: list[Entity]
     places: list[Place]
     times: list[TimeRef]
+    incidents: list[IncidentMention]
+    quotes: list[Quote]
+    analysis: str | None
 
 
 def _published(date: PartialDate | None) -> PublishedOut | None:
@@ -75,6 +78,9 @@ def document_record(doc: Document) -> dict[str, Any]:
         entities=list(doc.entities),
         places=list(doc.places),
         times=list(doc.times),
+        incidents=list(doc.incidents),
+        quotes=list(doc.quotes),
+        analysis=doc.analysis,
     )
     return out.model_dump(mode="json")
 
