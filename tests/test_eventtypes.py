@@ -1,0 +1,115 @@
+"""Event typing of single sentences (eventlens.eventtypes) and the event-type evaluation."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventlens.eventtypes import PLOVER_TYPES, categories, classify_sentence, find_triggers, taxonomy_rows
+
+pytestmark = pytest.mark.issue(12)
+
+
+@pytest.mark.parametrize(
+    "text,category,trigger",
+    [
+        ("Gunmen attacked a border checkpoint overnight.", "attack", "attacked"),
+        ("A patrol was ambushed on the mountain road.", "attack", "ambushed"),
+        ("Unknown assailants opened fire on a minibus.", "shooting", "opened fire"),
+        ("A local councillor was shot dead outside his home.", "shooting", "shot dead"),
+        ("A shootout between officers and smugglers lasted an hour.", "armed_clash", "shootout"),
+        ("The firefight ended at dawn.", "armed_clash", "firefight"),
+        ("Heavy clashes were reported near the airport.", "armed_clash", "clashes"),
+        ("Four soldiers were killed on Tuesday.", "killing", "were killed"),
+        ("A powerful explosion shook the market.", "bombing", "explosion"),
+        ("A bomb went off near the ministry.", "bombing", "bomb"),
+        ("Attackers hurled grenades at the station.", "grenade_attack", "hurled grenades"),
+        ("Shelling of the town continued for a third day.", "shelling", "Shelling"),
+        ("An airstrike hit a fuel depot.", "air_strike", "airstrike"),
+        ("The convoy was hit by a drone strike.", "air_strike", "drone strike"),
+        ("Two aid workers were abducted in the east.", "abduction", "abducted"),
+        ("Masked men kidnapped a businessman.", "abduction", "kidnapped"),
+        ("Police arrested nine people after the match.", "arrest", "arrested"),
+        ("Three suspects were detained for questioning.", "arrest", "detained"),
+        ("Officers carried out a dawn raid on the flat.", "raid", "raid"),
+        ("Hundreds joined a protest against the new tax.", "protest", "protest"),
+        ("Students staged a demonstration outside parliament.", "protest", "staged a demonstration"),
+        ("A riot broke out in the prison.", "riot", "riot"),
+        ("Residents set up barricades on the main road.", "barricade", "set up barricades"),
+        ("Shops were looted during the night.", "looting", "looted"),
+    ],
+)
+def test_violent_categories(text: str, category: str, trigger: str) -> None:
+    typing = classify_sentence(text)
+    assert typing is not None
+    assert (typing.category, typing.trigger) == (category, trigger)
+    assert typing.violent
+    assert text[typing.start : typing.end] == typing.trigger
+    assert typing.acled_type is not None
+
+
+def test_passive_and_active_give_one_type() -> None:
+    active = classify_sentence("Rebels abducted two engineers.")
+    passive = classify_sentence("Two engineers were abducted by rebels.")
+    assert active is not None and passive is not None
+    assert (active.category, active.acled_sub_type) == (passive.category, passive.acled_sub_type)
+
+
+@pytest.mark.parametrize(
+    "text,plover",
+    [
+        ("The two governments agreed to reopen the border crossing.", "AGREE"),
+        ("The opposition demanded the immediate release of its leader.", "DEMAND"),
+        ("The prime minister rejected the proposal for new talks.", "REJECT"),
+        ("The union threatened to shut down the port next week.", "THREATEN"),
+        ("The foreign minister accused the neighbouring state of meddling.", "DISAPPROVE"),
+        ("The two presidents held talks in the capital on Friday.", "CONSULT"),
+        ("The council imposed sanctions on three companies.", "SANCTION"),
+        ("The government lifted the curfew in the southern province.", "CONCEDE"),
+        ("The rebels withdrew from the town on Monday.", "RETREAT"),
+        ("The prosecutor opened an investigation into the deaths.", "INVESTIGATE"),
+        ("The agency will send food aid to the flooded districts.", "AGREE"),
+        ("The army put its troops on high alert.", "MOBILIZE"),
+    ],
+)
+def test_plover_types(text: str, plover: str) -> None:
+    typing = classify_sentence(text)
+    assert typing is not None and typing.plover_type == plover
+
+
+def test_threat_of_violence_is_not_an_incident() -> None:
+    """A frame verb types the sentence: "threatened to shell" is a threat, not a shelling."""
+    typing = classify_sentence("The commander threatened to shell the villages.")
+    assert typing is not None and typing.category == "threaten" and not typing.violent
+
+
+def test_hostile_future_act_is_a_threat_unless_cooperative() -> None:
+    assert classify_sentence("The ministry said it would expel the ambassador unless the border reopens.").plover_type == (
+        "THREATEN"
+    )
+    assert classify_sentence("The donors said they will provide emergency loans.").plover_type == "AGREE"
+
+
+def test_capitalised_trigger_inside_a_name_is_skipped() -> None:
+    assert [t.trigger for t in find_triggers("The Rally for Democracy party met on Tuesday.")] == ["met"]
+
+
+def test_no_trigger_gives_none() -> None:
+    assert classify_sentence("The weather was mild in the capital.") is None
+    assert find_triggers("") == []
+
+
+def test_triggers_best_first_with_offsets() -> None:
+    text = "Troops shelled the town after rebels attacked a checkpoint."
+    triggers = find_triggers(text)
+    assert [t.category for t in triggers] == ["shelling", "attack"]
+    assert all(text[t.start : t.end] == t.trigger for t in triggers)
+    assert triggers[0].score >= triggers[1].score
+
+
+def test_taxonomy_is_complete() -> None:
+    cats = categories()
+    assert {c.plover_type for c in cats.values()} == set(PLOVER_TYPES)
+    rows = taxonomy_rows()
+    assert len(rows) == len(cats)
+    assert all(row["triggers"] for row in rows)
+    assert all((c.acled_type is None) == (c.acled_sub_type is None) or c.name == "offensive" for c in cats.values())
