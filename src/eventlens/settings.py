@@ -27,6 +27,7 @@ __all__ = [
     "LinkSettings",
     "MetadataSettings",
     "PipelineSettings",
+    "QuotesSettings",
     "Settings",
     "TemporalSettings",
     "load_settings",
@@ -153,6 +154,20 @@ class LinkSettings(Section):
     )
 
 
+class QuotesSettings(Section):
+    min_direct_words: int = Field(
+        default=4,
+        ge=1,
+        description="Fewest words in quote marks that make a direct quote; shorter quoted spans are names or scare quotes.",
+    )
+    reported: bool = Field(default=True, description="Also find reported speech without quote marks ('X denied any involvement').")
+    carry_paragraphs: int = Field(
+        default=2,
+        ge=0,
+        description="How many line breaks back an unattributed direct quote takes the speaker of the quote before it.",
+    )
+
+
 class DedupSettings(Section):
     num_perm: int = Field(default=64, ge=16, description="MinHash permutations.")
     shingle_words: int = Field(default=5, ge=1, description="Words per shingle.")
@@ -174,6 +189,7 @@ class PipelineSettings(Section):
             "geocode": "geocode.gazetteer.v1",
             "temporal": "temporal.rules.v1",
             "link": "link.places.v1",
+            "quotes": "quotes.rules.v1",
         },
         description="Implementation chosen for each slot, by registered name; a slot left out is skipped.",
     )
@@ -201,6 +217,7 @@ class Settings(BaseModel):
     geocode: GeocodeSettings = GeocodeSettings()
     link: LinkSettings = LinkSettings()
     temporal: TemporalSettings = TemporalSettings()
+    quotes: QuotesSettings = QuotesSettings()
     dedup: DedupSettings = DedupSettings()
     pipeline: PipelineSettings = PipelineSettings()
 

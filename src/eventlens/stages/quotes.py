@@ -1,0 +1,641 @@
+"""Quotes and statements: who said what, quoted or reported, with the stance it takes.
+
+Two kinds of statement, found with regular expressions over the text and its sentences (no parser):
+
+- **direct quotes**: the words between quote marks, in every style (“…”, "…", «…», „…“, ‘…’), with the
+  mismatched marks of machine translation (“…" and "…”) read by position: a mark after a word and
+  before a space or punctuation closes, a mark after a space opens. A paragraph that opens a quote
+  without closing it continues in the next paragraph when that one opens with a quote mark (the press
+  convention for multi-paragraph quotes); otherwise the quote ends with its paragraph. A quoted span of
+  fewer than ``quotes.min_direct_words`` words is a name, a title or a scare quote, not a quote of its
+  own (it stays part of the reported statement around it).
+- **reported speech**: a speaker, a reporting verb and what was said ("X denied any connection with
+  the group", "X claimed that ...", "X accused Y of ...", "X called on Y to ...", "..., according to
+  X"), without quote marks. The reported content runs from after the verb (and ``that``) to the end of
+  its clause (``; ``, ``, while``, ``, but``, a second reporting verb, the sentence end).
+
+The speaker of a direct quote is the noun phrase around the reporting verb after the quote (", X
+said", ", said X", ", X wrote", ", the post says") or before it in the same sentence ("X said: “",
+"According to X, “", "X condemned ... and called it “"); a quote that opens a paragraph with neither
+takes the speaker of the quote before it (same or previous paragraph) or of the sentence before that
+ends with a colon. Speaker resolution, in order:
+
+1. a pronoun (he, she; they for groups) is the most recent person named or speaker met before it, outside
+   quotes;
+2. a person entity inside the phrase ("The leader of X, Jane Doe, who ..., said") is that person;
+3. a title or role ("the prime minister", "the head of state", "the Serbian president") is the person the
+   report names with that role (``Entity.role``, the titles lexicon and its synonyms in
+   ``resources/lexicons/quotes.json``), the latest named before, else the first after; a qualifier
+   ("Serbian") picks among several;
+4. an organisation, then a place or people entity ("Belgrade denied") inside the phrase;
+5. a document ("the post says", "the statement") is its author: the most recent speaker;
+6. else the phrase as written, without its article ("governor (of the province)", "a witness").
+
+``speaker`` is the canonical entity name where one of these resolves to an entity, else the phrase as
+written; ``speaker_text`` is always the words of this report.
+
+Stance (claim, accusation, denial, condemnation, appeal, threat): a stance verb decides ("accused",
+"denied", "rejected", "condemned", "described it as", "called on", "urged", "threatened"; "warned"
+is a threat only with a consequence in the content); a neutral verb ("said", "claimed", "wrote")
+leaves it to cues in the content, in the order denial, accusation, threat, condemnation, appeal
+("behind the attack", "carried out by", "support from" make an accusation; "nothing to do with" a
+denial); else it is a claim. A direct quote takes the stance verbs of its introducing clause. The
+target is the first person, organisation, place or people entity of the content (or the object of the
+stance verb) that is not the speaker.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..lexicons import load_lexicon
+from ..model import Document, Entity, Quote
+from ..registry import stage
+from ..settings import QuotesSettings
+from ..textspans import Coverage, sentence_spans, sentence_starts
+
+__all__ = ["find_quotes", "quote_marks"]
+
+logger = logging.getLogger(__name__)
+
+_SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_OPEN_DOUBLE = "“„«"
+_CLOSE_DOUBLE = "”»"
+_MARKS = re.compile(r"[“”\"«»„‘’]")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+# Words that end a reporting clause's subject on the left: what comes before them is another clause.
+_SUBJECT_BOUNDARY = re.compile(
+    r"[;:]|[”\"»]\s*,?|\b(?:while|whereas|but|that|and|after|when|because|before|if|although|as)\s", re.I
+)
+_TRAILING_FILLER = re.compile(
+    r"(?:\s+|,)(?:has|have|had|also|further|then|later|again|once again|reportedly|already|would|will|did|does|"
+    r"previously|publicly|strongly|firmly|categorically|immediately|quickly|officially|himself|herself|itself|"
+    r"themselves|in turn|today|yesterday|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s*,?\s*$",
+    re.I,
+)
+_PASSIVE_END = re.compile(r"\b(?:was|were|been|being|be|is|are)\s*$", re.I)
+_SKIP_PART = re.compile(r"^\s*(?:who|which|whose|where|when|speaking|according|in|on|at|after|during|for|with)\b", re.I)
+_CLAUSE_END = re.compile(r";|,\s*(?:while|whereas|but)\b|\s+while\s|\s+whereas\s|\s+but\s|\.(?=\s|$)|[!?]|\n")
+_AFTER_TAIL = re.compile(
+    r"^[\s,]*(?:$|[.;:!?]|(?:in|on|at|during|after|before|to|from|via|adding|according|when|while|as|through|late|early|last|this)\b)",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A quoted span: content offsets and whether it is long enough to be a quote of its own."""
+
+    start: int
+    end: int
+    open_mark: int
+    direct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Verb:
+    lemma: str
+    stance: str | None
+    needs: str | None
+    not_before: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Found:
+    """A statement before its speaker is resolved (scratch)."""
+
+    start: int
+    end: int
+    direct: bool
+    np: tuple[int, int] | None
+    cue: str | None
+    stance: str | None
+    order: int
+    carry: bool = False  # a direct quote with no attribution of its own: takes the previous speaker
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    return load_lexicon("quotes.json")
+
+
+def _regular_forms(base: str) -> list[str]:
+    if base.endswith("e"):
+        return [base, base + "s", base + "d", base[:-1] + "ing"]
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return [base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"]
+    return [base, base + "s", base + "ed", base + "ing"]
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> tuple[dict[str, _Verb], re.Pattern[str]]:
+    forms: dict[str, _Verb] = {}
+    for lemma, spec in _lexicon()["verbs"].items():
+        verb = _Verb(lemma, spec.get("stance"), spec.get("needs"), tuple(spec.get("not_before", ())))
+        for form in spec.get("forms") or _regular_forms(lemma):
+            forms.setdefault(form, verb)
+    # "said" must not match inside "unsaid"; case-sensitive: a capitalised "Said" is more often a name.
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, forms), key=len, reverse=True)) + r")\b")
+    return forms, pattern
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    cues = _lexicon()["stance_cues"]
+    return tuple(
+        (stance, re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, cues[stance]), key=len, reverse=True)) + r")\b", re.I))
+        for stance in _lexicon()["stance_order"]
+    )
+
+
+@lru_cache(maxsize=1)
+def _warning_cue() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, _lexicon()["warning_threat_cues"])) + r")", re.I)
+
+
+@lru_cache(maxsize=1)
+def _speaker_words() -> frozenset[str]:
+    roles = load_lexicon("titles.json")["roles"]
+    words = {w.lower() for role in roles for w in role.split()}
+    return frozenset(words | {w.lower() for w in _lexicon()["speaker_nouns"]} | set(_lexicon()["documents"]))
+
+
+@lru_cache(maxsize=1)
+def _roles() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    roles = [r for r in load_lexicon("titles.json")["roles"]]
+    synonyms = {k.lower(): tuple(v) for k, v in _lexicon()["role_synonyms"].items()}
+    phrases = sorted({*roles, *synonyms}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I), synonyms
+
+
+def quote_marks(text: str, *, min_words: int = 4) -> list[_Span]:
+    """Every quoted span of ``text`` (content offsets, without the marks), in order."""
+    spans: list[_Span] = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    open_at: int | None = None
+    open_mark = 0
+    single = False
+    skip: int | None = None
+    for index, (lo, hi) in enumerate(lines):
+        for match in _MARKS.finditer(text, lo, hi):
+            pos = match.start()
+            if pos == skip:
+                continue
+            ch = match.group()
+            left = text[pos - 1] if pos > lo else " "
+            right = text[pos + 1] if pos + 1 < hi else " "
+            left_open = left.isspace() or left in "([{—–-/:"
+            right_closed = right.isspace() or right in ".,;:!?)]}…"
+            if open_at is None:
+                if ch in _OPEN_DOUBLE or (ch == '"' and not right_closed) or (ch == "”" and left_open and not right_closed):
+                    open_at, open_mark, single = pos + 1, pos, False
+                elif ch == "‘" and left_open and not right_closed:
+                    open_at, open_mark, single = pos + 1, pos, True
+                continue
+            if single:
+                if ch == "’" and not right.isalpha():
+                    spans.append(_make_span(text, open_at, pos, open_mark, min_words))
+                    open_at = None
+                continue
+            if ch in _CLOSE_DOUBLE or ch == '"' or (ch == "“" and not left_open):
+                spans.append(_make_span(text, open_at, pos, open_mark, min_words))
+                open_at = None
+            elif ch in "“„«" and left_open:
+                # an opener inside an open quote: the one before was never closed
+                spans.append(_make_span(text, open_at, pos, open_mark, min_words))
+                open_at, open_mark = pos + 1, pos
+        if open_at is not None:
+            following = next(((a, b) for a, b in lines[index + 1 :] if text[a:b].strip()), None)
+            start_next = following[0] + len(text[following[0] : following[1]]) - len(text[following[0] : following[1]].lstrip()) if following else None
+            if start_next is not None and text[start_next] in ("‘" if single else "“„«\""):
+                skip = start_next  # a multi-paragraph quote: the next paragraph reopens it
+            else:
+                spans.append(_make_span(text, open_at, hi, open_mark, min_words))
+                open_at = None
+    return [s for s in spans if s.end > s.start]
+
+
+def _make_span(text: str, start: int, end: int, open_mark: int, min_words: int) -> _Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    words = len(_WORD.findall(text, start, end))
+    return _Span(start, end, open_mark, words >= min_words)
+
+
+def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The speaker noun phrase ending right before ``hi`` (a reporting verb), within ``[lo, hi)``."""
+    prefix = text[lo:hi]
+    last = None
+    for last in _SUBJECT_BOUNDARY.finditer(prefix):
+        pass
+    base = lo + (last.end() if last else 0)
+    part = text[base:hi]
+    while True:
+        stripped = _TRAILING_FILLER.sub("", part)
+        if stripped == part:
+            break
+        part = stripped
+    if _PASSIVE_END.search(part):
+        return None
+    # comma parts from the end: skip relative clauses and adverbials, keep the first noun phrase
+    depth = 0
+    cuts = [0]
+    for i, ch in enumerate(part):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == "," and depth == 0:
+            cuts.append(i + 1)
+    bounds = list(zip(cuts, [c - 1 for c in cuts[1:]] + [len(part)]))
+    for a, b in reversed(bounds):
+        piece = part[a:b]
+        if not piece.strip() or _SKIP_PART.match(piece):
+            continue
+        start = base + a + len(piece) - len(piece.lstrip())
+        end = base + a + len(piece.rstrip())
+        words = _WORD.findall(text, start, end)
+        if not words or len(words) > 10:
+            return None
+        return start, end
+    return None
+
+
+def _speaker_like(text: str, np: tuple[int, int], entities: list[Entity]) -> bool:
+    words = [w.lower() for w in _WORD.findall(text, *np)]
+    if not words:
+        return False
+    if len(words) == 1 and words[0] in _lexicon()["pronouns"]:
+        return True
+    if any(e.start >= np[0] and e.end <= np[1] and e.label in _SPEAKER_LABELS for e in entities):
+        return True
+    return any(w in _speaker_words() for w in words)
+
+
+def _stance_of_content(content: str) -> str:
+    for stance, pattern in _cue_patterns():
+        if pattern.search(content):
+            return stance
+    return "claim"
+
+
+def _verb_stance(verb: _Verb, content: str) -> str | None:
+    if verb.stance == "warning":
+        return "threat" if _warning_cue().search(content) else None
+    return verb.stance
+
+
+def _needs_ok(verb: _Verb, after: str) -> bool:
+    if verb.needs is None:
+        return True
+    if verb.needs == "that":
+        return re.match(r"\s+(?:[^.;:“\"]{0,60}?\s)?that\b", after) is not None
+    if verb.needs == "as":
+        return re.match(r"\s+[^.;:]{0,50}?\bas\b", after) is not None
+    if verb.needs == "on":
+        return re.match(r"\s+(?:on|upon|for)\b", after) is not None
+    if verb.needs == "to":
+        return re.match(r"\s+[^.;:]{0,60}?\bto\b", after) is not None
+    if verb.needs == "claim":
+        return re.match(r"\s+[^.;:]{0,40}?\b(?:claims?|accusations?|allegations?|reports?)\b", after) is not None
+    return False  # "quote": only as the attribution of a direct quote
+
+
+def _content_start(text: str, verb: _Verb, pos: int, end: int) -> int:
+    """Where the reported content starts after a verb ending at ``pos``: after ``that`` or ``as`` if near."""
+    window = text[pos : min(end, pos + 80)]
+    key = {"as": r"\bas\b", "on": r"\b(?:on|upon|for)\b"}.get(verb.needs or "", r"\bthat\b")
+    match = re.search(key, window)
+    # "said in a statement on Monday that ...": skip a short adverbial before "that", never a clause
+    near = match is not None and match.start() < 40 and not re.search(r"\bto\s|\b\w+(?:ed|ing)\b", window[: match.start()])
+    if match and (verb.needs in ("as", "on", "that") or near) and not re.search(r"[.;“\"]", window[: match.start()]):
+        pos += match.end()
+    while pos < end and text[pos] in " ,:\u00a0":
+        pos += 1
+    return pos
+
+
+def find_quotes(doc: Document, cfg: QuotesSettings) -> tuple[Quote, ...]:
+    """Every direct quote and reported statement of ``doc``, with speaker, stance and target."""
+    text = doc.text
+    spans = quote_marks(text, min_words=cfg.min_direct_words)
+    directs = [s for s in spans if s.direct]
+    in_quote = Coverage(len(text), ((s.start, s.end) for s in spans))
+    in_direct = Coverage(len(text), ((s.start, s.end) for s in directs))
+    starts = sentence_starts(text)
+    entities = sorted((e for e in doc.entities if e.label in (*_SPEAKER_LABELS, "LOC", "FAC")), key=lambda e: e.start)
+    forms, verb_re = _verbs()
+    found: list[_Found] = []
+    for span in directs:
+        found.append(_attribute_direct(text, span, starts, entities, forms, verb_re, in_quote))
+    if cfg.reported:
+        for lo, hi in sentence_spans(text):
+            found.extend(_reported(text, lo, hi, entities, forms, verb_re, in_quote, in_direct))
+    found.sort(key=lambda f: (f.start, f.order))
+    return _resolve(doc, found, spans, entities, cfg)
+
+
+def _attribute_direct(
+    text: str,
+    span: _Span,
+    starts: list[int],
+    entities: list[Entity],
+    forms: dict[str, _Verb],
+    verb_re: re.Pattern[str],
+    in_quote: Coverage,
+) -> _Found:
+    close = span.end
+    while close < len(text) and text[close] in ".,;:!?… ":
+        close += 1
+    if close < len(text) and text[close] in "”\"»’“":
+        close += 1
+    tail_end = _next_sentence_end(text, close)
+    tail = text[close:tail_end]
+    lead = tail.lstrip(" ,—–-\u00a0")
+    offset = close + len(tail) - len(lead)
+    content = text[span.start : span.end]
+    # ", said the governor" / ", the governor said"
+    inv = verb_re.match(lead)
+    if inv and forms[inv.group()].needs not in ("that",):
+        np = _np_after(text, offset + inv.end(), tail_end)
+        if np and _speaker_like(text, np, entities):
+            return _Found(span.start, span.end, True, np, inv.group(), _quote_stance(forms[inv.group()], content), 0)
+    for match in verb_re.finditer(lead):
+        if match.start() > 80 or not _AFTER_TAIL.match(lead[match.end() :]):
+            break
+        np = _subject(text, offset, offset + match.start())
+        if np and _speaker_like(text, np, entities):
+            return _Found(span.start, span.end, True, np, match.group(), _quote_stance(forms[match.group()], content), 0)
+        break
+    # before the quote, in its sentence: "X said: “", "According to X, “", "X condemned ... calling it “"
+    sent_lo = starts[bisect.bisect_right(starts, span.open_mark) - 1]
+    prefix_verbs = [m for m in verb_re.finditer(text, sent_lo, span.open_mark) if not in_quote.overlaps(m.start(), m.end())]
+    stance = _strongest([_verb_stance(forms[m.group()], content) for m in prefix_verbs])
+    for match in reversed(prefix_verbs):
+        if match.group().endswith("ing"):
+            continue
+        np = _subject(text, sent_lo, match.start())
+        if np and _speaker_like(text, np, entities):
+            return _Found(span.start, span.end, True, np, match.group(), stance or _stance_of_content(content), 0)
+    according = None
+    for according in re.finditer(r"\b[Aa]ccording to\s+([^,.;“\"]{2,80})", text[sent_lo : span.open_mark]):
+        pass
+    if according:
+        np = (sent_lo + according.start(1), sent_lo + according.end(1))
+        return _Found(span.start, span.end, True, _trim(text, np), "according to", stance or _stance_of_content(content), 0)
+    # a colon ending the sentence before: "The post reads:" / "X told reporters:"
+    prev_lo = starts[max(bisect.bisect_right(starts, span.open_mark) - 2, 0)]
+    before = text[prev_lo:span.open_mark].rstrip(" “\"«„\n")
+    if before.endswith(":"):
+        for match in reversed(list(verb_re.finditer(text, prev_lo, prev_lo + len(before)))):
+            np = _subject(text, prev_lo, match.start())
+            if np and _speaker_like(text, np, entities):
+                return _Found(span.start, span.end, True, np, match.group(), stance or _stance_of_content(content), 0)
+    return _Found(span.start, span.end, True, None, None, stance or _stance_of_content(content), 0, carry=True)
+
+
+def _quote_stance(verb: _Verb, content: str) -> str:
+    return _verb_stance(verb, content) or _stance_of_content(content)
+
+
+def _strongest(stances: list[str | None]) -> str | None:
+    order = _lexicon()["stance_order"]
+    present = [s for s in stances if s]
+    return min(present, key=order.index) if present else None
+
+
+def _next_sentence_end(text: str, pos: int) -> int:
+    match = re.compile(r"[.!?](?=\s|$)|\n").search(text, pos)
+    return match.start() if match else len(text)
+
+
+def _np_after(text: str, pos: int, end: int) -> tuple[int, int] | None:
+    """The noun phrase after an inverted verb (", said the governor of X, adding ...")."""
+    match = re.compile(r"\s+([^,.;:“\"]{2,90}?)(?=\s*(?:[,.;:]|$)|\s+(?:in|on|at|during|after|who|when|adding|according)\b)").match(
+        text, pos, end
+    )
+    if not match:
+        return None
+    return match.start(1), match.end(1)
+
+
+def _trim(text: str, np: tuple[int, int]) -> tuple[int, int]:
+    start, end = np
+    while end > start and text[end - 1] in " \u00a0":
+        end -= 1
+    return start, end
+
+
+def _clause_end(text: str, pos: int, hi: int, verb_re: re.Pattern[str]) -> int:
+    end = hi
+    match = _CLAUSE_END.search(text, pos, hi)
+    if match:
+        end = match.start()
+    # a second reporting verb starts another statement: ", adding ...", " and denied ..."
+    for verb in verb_re.finditer(text, pos, end):
+        before = text[max(pos, verb.start() - 12) : verb.start()]
+        if verb.group().endswith("ing") and before.rstrip().endswith(","):
+            return text.rfind(",", pos, verb.start())
+        if re.search(r"(?:,\s*|\s)and\s+(?:also\s+)?$|,\s*$", before):
+            return verb.start() - len(before) + (before.rfind(",") if "," in before else before.rfind(" and"))
+    return end
+
+
+def _reported(
+    text: str,
+    lo: int,
+    hi: int,
+    entities: list[Entity],
+    forms: dict[str, _Verb],
+    verb_re: re.Pattern[str],
+    in_quote: Coverage,
+    in_direct: Coverage,
+) -> list[_Found]:
+    out: list[_Found] = []
+    main_subject: tuple[int, int] | None = None
+    for match in verb_re.finditer(text, lo, hi):
+        if in_quote.overlaps(match.start(), match.end()):
+            continue
+        verb = forms[match.group()]
+        after = text[match.end() : hi]
+        if any(after.lstrip().lower().startswith(word) for word in verb.not_before) or not _needs_ok(verb, after):
+            continue
+        if match.group().endswith("ing"):
+            np = main_subject
+        else:
+            np = _subject(text, lo, match.start())
+            if np is None or not _speaker_like(text, np, entities):
+                continue
+            main_subject = np
+        if np is None:
+            continue
+        start = _content_start(text, verb, match.end(), hi)
+        end = _clause_end(text, start, hi, verb_re)
+        comma = text.rfind(",", lo, np[0])
+        if (start >= end or _AFTER_TAIL.match(text[match.end() : hi]) and not text[match.end() : hi].strip(" .")) and (
+            comma >= lo and not text[comma + 1 : np[0]].strip()
+        ):
+            # "Two more were injured, the minister added.": the content comes before the speaker
+            start, end = lo, comma
+        while end > start and text[end - 1] in " ,;:\u00a0":
+            end -= 1
+        if start >= end or text[start] in "“\"«„‘" or in_direct.overlaps(start, end):
+            continue
+        if len(_WORD.findall(text, start, end)) < 2:
+            continue
+        content = text[start:end]
+        stance = _verb_stance(verb, content) or _stance_of_content(content)
+        out.append(_Found(start, end, False, np, match.group(), stance, 1))
+    for according in re.finditer(r"\b[Aa]ccording to\s+([^,.;“\"]{2,80})", text[lo:hi]):
+        np = _trim(text, (lo + according.start(1), lo + according.end(1)))
+        a_start, a_end = lo + according.start(), lo + according.end()
+        if a_start == lo:  # "According to X, content."
+            start = a_end
+            while start < hi and text[start] in " ,\u00a0":
+                start += 1
+            end = _clause_end(text, start, hi, verb_re)
+        else:  # "content, according to X."
+            start, end = lo, a_start
+        while end > start and text[end - 1] in " ,;:\u00a0":
+            end -= 1
+        if start >= end or in_direct.overlaps(start, end) or len(_WORD.findall(text, start, end)) < 3:
+            continue
+        out.append(_Found(start, end, False, np, "according to", _stance_of_content(text[start:end]), 1))
+    return out
+
+
+def _resolve(
+    doc: Document, found: list[_Found], spans: list[_Span], entities: list[Entity], cfg: QuotesSettings
+) -> tuple[Quote, ...]:
+    text = doc.text
+    in_quote = Coverage(len(text), ((s.start, s.end) for s in spans))
+    persons = [e for e in entities if e.label == "PERSON" and not in_quote.overlaps(e.start, e.end)]
+    person_starts = [e.start for e in persons]
+    history: list[tuple[int, str, str, str]] = []  # (position, speaker, speaker_text, person|group|written)
+    last_direct: tuple[int, str | None, str | None] | None = None
+    quotes: list[Quote] = []
+    for item in found:
+        speaker: str | None = None
+        speaker_text: str | None = None
+        if item.np is not None:
+            speaker, speaker_text, kind = _resolve_np(text, item.np, entities, persons, person_starts, history)
+            if speaker is not None:
+                history.append((item.np[0], speaker, speaker_text or speaker, kind))
+        elif item.carry and last_direct is not None and _paragraphs_between(text, last_direct[0], item.start) <= cfg.carry_paragraphs:
+            speaker, speaker_text = last_direct[1], last_direct[2]
+        if item.direct:
+            last_direct = (item.end, speaker, speaker_text)
+        target = _target(text, item, entities, speaker)
+        quotes.append(
+            Quote(
+                speaker=speaker,
+                speaker_text=speaker_text,
+                stance=item.stance or "claim",
+                target=target,
+                text=text[item.start : item.end],
+                direct=item.direct,
+                cue=item.cue,
+                start=item.start,
+                end=item.end,
+            )
+        )
+    return tuple(quotes)
+
+
+def _paragraphs_between(text: str, a: int, b: int) -> int:
+    return len(re.findall(r"\n\s*\n|\n", text[a:b]))
+
+
+def _resolve_np(
+    text: str,
+    np: tuple[int, int],
+    entities: list[Entity],
+    persons: list[Entity],
+    person_starts: list[int],
+    history: list[tuple[int, str, str, str]],
+) -> tuple[str | None, str | None, str]:
+    surface = text[np[0] : np[1]]
+    words = [w.lower() for w in _WORD.findall(surface)]
+    pronouns = _lexicon()["pronouns"]
+    if len(words) == 1 and words[0] in pronouns:
+        # "he said": the latest person named, or speaker met, before the pronoun
+        want_person = pronouns[words[0]] == "person"
+        best: tuple[int, str] | None = None
+        index = bisect.bisect_left(person_starts, np[0]) - 1
+        if want_person and index >= 0:
+            best = (persons[index].start, persons[index].canonical)
+        for pos, speaker, _written, kind in reversed(history):
+            if pos < np[0] and kind in (("person", "written") if want_person else ("group", "written")):
+                if best is None or pos > best[0]:
+                    best = (pos, speaker)
+                break
+        return (best[1] if best else None), surface, "person" if want_person else "group"
+    inside = [e for e in entities if e.start >= np[0] and e.end <= np[1]]
+    people = [e for e in inside if e.label == "PERSON"]
+    if people:
+        return people[0].canonical, surface, "person"
+    role = _role_person(text, np, persons)
+    if role is not None:
+        return role.canonical, surface, "person"
+    for label in ("ORG", "GPE", "NORP"):
+        named = [e for e in inside if e.label == label]
+        if named and (label == "ORG" or len(words) <= len(_WORD.findall(named[0].text)) + 1):
+            return named[0].canonical, surface, "group"
+    if words and words[-1] in _lexicon()["documents"] and history:
+        return history[-1][1], surface, history[-1][3]
+    written = _ARTICLE.sub("", surface.strip())
+    return written or None, surface, "written"
+
+
+def _role_person(text: str, np: tuple[int, int], persons: list[Entity]) -> Entity | None:
+    role_re, synonyms = _roles()
+    match = None
+    for match in role_re.finditer(text, np[0], np[1]):
+        pass
+    if match is None:
+        return None
+    phrase = match.group().lower()
+    wanted = [phrase, *(s.lower() for s in synonyms.get(phrase, ()))]
+    qualifier = text[np[0] : match.start()].strip()
+    qual_words = [w.lower()[:5] for w in _WORD.findall(qualifier) if w[0].isupper()]
+
+    def has_role(person: Entity) -> bool:
+        role = (person.role or "").lower()
+        return any(re.search(r"(?<!vice )(?<!deputy )\b" + re.escape(w) + r"\b", role) for w in wanted)
+
+    candidates = [p for p in persons if has_role(p)]
+    if qual_words:
+        qualified = [p for p in candidates if any(w in (p.role or "").lower() for w in qual_words)]
+        candidates = qualified or candidates
+    if not candidates:
+        return None
+    # same person mentioned many times: the latest named before the phrase, else the first after
+    before = [p for p in candidates if p.end <= np[0]]
+    return before[-1] if before else candidates[0]
+
+
+def _target(text: str, item: _Found, entities: list[Entity], speaker: str | None) -> str | None:
+    if item.stance in (None, "claim"):
+        return None
+    for e in entities:
+        if e.start >= item.start and e.end <= item.end and e.label in _SPEAKER_LABELS and e.canonical != speaker:
+            return e.canonical
+    return None
+
+
+@stage("quotes.rules.v1", slot="quotes", requires=("text", "entities"), assigns=("quotes",), section="quotes")
+def extract_quotes(doc: Document, cfg: QuotesSettings) -> Document:
+    """Set ``quotes``: the report's direct quotes and reported statements (skipped for a non-English report)."""
+    if doc.analysis is not None:
+        return doc
+    quotes = find_quotes(doc, cfg)
+    logger.debug("%s: %d quotes, %d direct", doc.doc_id, len(quotes), sum(q.direct for q in quotes))
+    return doc.model_copy(update={"quotes": quotes})
