@@ -113,3 +113,62 @@ def test_taxonomy_is_complete() -> None:
     assert len(rows) == len(cats)
     assert all(row["triggers"] for row in rows)
     assert all((c.acled_type is None) == (c.acled_sub_type is None) or c.name == "offensive" for c in cats.values())
+
+
+_GOLD = [
+    ("Rebels attacked a convoy near the border.", "ASSAULT"),
+    ("The minister rejected the offer of talks.", "REJECT"),
+    ("Workers demanded higher wages.", "DEMAND"),
+    ("Thousands demonstrated in the capital.", "PROTEST"),
+    ("The two leaders held talks on trade.", "CONSULT"),
+    ("Police arrested twelve protesters.", "COERCE"),
+    ("The weather was mild.", "AGREE"),
+    ("The government threatened to close the border.", "THREATEN"),
+]
+
+
+def _write_gold(path, rows) -> None:  # noqa: ANN001
+    import json
+
+    with path.open("w", encoding="utf-8") as fh:
+        for i, (text, label) in enumerate(rows):
+            record = {"id": f"GOLD-{i:04d}", "text": text, "event_type": label, "source": [], "target": []}
+            fh.write(json.dumps(record) + "\n")
+
+
+def test_eval_events_on_tiny_gold(tmp_path) -> None:  # noqa: ANN001
+    from eventlens.eval.common import split_of
+    from eventlens.eval.events import evaluate_events
+
+    _write_gold(tmp_path / "plover_gsr.jsonl", _GOLD)
+    results = evaluate_events(tmp_path, actors=False)
+    everything = results["splits"]["all"]["eventlens"]
+    # Seven sentences carry their type; "The weather was mild." has no trigger (no prediction).
+    assert everything["accuracy"] == pytest.approx(7 / 8)
+    assert everything["unlabelled"] == 1
+    assert everything["micro_f1"] == pytest.approx(2 * 1.0 * (7 / 8) / (1 + 7 / 8))
+    # AGREE is never predicted (F1 0); seven types are perfect, ten absent (F1 0): macro over the 18 types.
+    assert everything["macro_f1"] == pytest.approx(7 / 18)
+    splits = {split_of(f"GOLD-{i:04d}") for i in range(len(_GOLD))}
+    assert {"dev", "test", "all"} <= set(results["splits"])
+    assert sum(results["splits"][s]["eventlens"]["records"] for s in splits) == len(_GOLD)
+    assert set(results["splits"]["all"]) == {"eventlens", "majority", "tfidf_logreg"}
+
+
+def test_score_types_counts_no_prediction_as_wrong() -> None:
+    from eventlens.eval.events import score_types
+
+    scores = score_types(["AGREE", "AGREE", "REJECT"], ["AGREE", None, "AGREE"])
+    assert scores["accuracy"] == pytest.approx(1 / 3)
+    assert scores["per_type"]["AGREE"] == pytest.approx(0.5)
+    assert scores["per_type"]["REJECT"] == 0.0
+
+
+def test_actor_codes_split_around_the_trigger() -> None:
+    from eventlens.eval.events import actor_codes
+
+    names = {"Ruritanian": "RUR", "Freedonia": "FRE", "United Provinces": "UPR"}
+    text = "Ruritanian troops shelled Freedonia and the United Provinces, the UN said."
+    found = actor_codes(text, names.get)
+    assert [code for _, _, code in found] == ["RUR", "FRE", "UPR", "IGO"]
+    assert [text[s:e] for s, e, _ in found] == ["Ruritanian", "Freedonia", "United Provinces", "UN"]

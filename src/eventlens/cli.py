@@ -319,6 +319,57 @@ def eval_times(
         json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
+@eval_app.command("events")
+def eval_events(
+    data: Annotated[Optional[Path], typer.Option(help="The event-typing gold folder (default: ../shared/eval/events).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
+) -> None:
+    """Score PLOVER event types from the sentence classifier, beside the majority-class and TF-IDF baselines."""
+    from .eval.common import default_eval_dir
+    from .eval.events import evaluate_events
+
+    folder = data or default_eval_dir() / "events"
+    if not (folder / "plover_gsr.jsonl").is_file():
+        _error(f"{folder}: no plover_gsr.jsonl (pass --data)")
+        raise typer.Exit(2)
+    results = evaluate_events(folder)
+    table = Table(title=f"PLOVER event types on {folder} ({results['records']} records)")
+    for column in ("split", "system", "accuracy", "macro-F1", "micro-F1", "acc FIGHT=ASSAULT", "N"):
+        table.add_column(column, justify="right")
+    for split in ("dev", "test"):
+        for system, s in results["splits"][split].items():
+            table.add_row(
+                split, system, f"{s['accuracy']:.3f}", f"{s['macro_f1']:.3f}", f"{s['micro_f1']:.3f}",
+                f"{s['accuracy_fight_as_assault']:.3f}", str(s["records"]),
+            )  # fmt: skip
+    console.print(table)
+    per_type = Table(title="per-type F1 (eventlens / tfidf_logreg)")
+    per_type.add_column("type")
+    for split in ("dev", "test"):
+        per_type.add_column(split, justify="right")
+    for label in results["splits"]["all"]["eventlens"]["per_type"]:
+        per_type.add_row(
+            label,
+            *(
+                f"{results['splits'][split]['eventlens']['per_type'][label]:.2f} / "
+                f"{results['splits'][split]['tfidf_logreg']['per_type'][label]:.2f}"
+                for split in ("dev", "test")
+            ),
+        )
+    console.print(per_type)
+    if "actors" in results:
+        actors = Table(title="actor codes (eventlens), micro over records")
+        for column in ("split", "role", "precision", "recall", "F1"):
+            actors.add_column(column, justify="right")
+        for split in ("dev", "test"):
+            for role in ("source", "target"):
+                s = results["actors"][split][role]
+                actors.add_row(split, role, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}")
+        console.print(actors)
+    if json_out is not None:
+        json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     """Entry point of the ``eventlens`` command."""
     app()
