@@ -46,8 +46,38 @@ def test_an_unknown_village_takes_the_point_of_its_stated_anchor() -> None:
     place = _by_text(doc)["Vrbolnjak"]
     assert place.method.startswith("anchor:direction")
     assert place.name == "Vrbolnjak"  # the original name is kept
-    assert place.precision == PlacePrecision.MUNICIPALITY
     assert place.country == "XK"
+    # the area holding the anchor town: its point and precision, not the town's point
+    area = load_gazetteer().lookup(place.method.rsplit(":", 1)[1])[0]
+    assert (place.lat, place.lon) == (area.lat, area.lon)
+    assert place.precision == PlacePrecision(area.precision)
+    assert (place.lat, place.lon) != (load_gazetteer().lookup("Mitrovicë")[0].lat, load_gazetteer().lookup("Mitrovicë")[0].lon)
+
+
+@pytest.mark.issue(16)
+def test_an_anchored_place_carries_its_areas_point_and_precision_never_another_towns(tmp_path: Path) -> None:
+    """A village missing from the gazetteer, placed by a town: the town's municipality's point with
+    municipality precision, where the gazetteer has that municipality; else the region's, at region
+    precision. Before, it carried the town's own point labelled "municipality"."""
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        "name,lat,lon,country,admin1,kind,population,alternate_names\n"
+        "Korvana,10.50,20.50,ZZ,Oltria,town,20000,\n"
+        "Korvana Municipality,10.56,20.44,ZZ,Oltria,admin2,30000,Korvana\n"
+        "Oltria,10.90,20.90,ZZ,Oltria,region,900000,\n"
+        "Sedmir,10.20,20.10,ZZ,Oltria,town,15000,\n",
+        encoding="utf-8",
+    )
+    doc = _geocode(
+        "Gunmen attacked the village of Plovdrenik, northwest of Korvana. Later, in the village of Ustrava, "
+        "north of Sedmir, shots were fired.",
+        extra_gazetteer=str(extra),
+    )
+    with_municipality, with_region = _by_text(doc)["Plovdrenik"], _by_text(doc)["Ustrava"]
+    assert (with_municipality.lat, with_municipality.lon) == (10.56, 20.44)
+    assert with_municipality.precision == PlacePrecision.MUNICIPALITY
+    assert (with_region.lat, with_region.lon) == (10.9, 20.9)
+    assert with_region.precision == PlacePrecision.REGION
 
 
 def test_an_unknown_place_without_an_anchor_stays_unresolved() -> None:

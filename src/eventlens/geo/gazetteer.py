@@ -145,6 +145,14 @@ def to_ascii(name: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # queries repeat across a corpus; the gazetteer itself loads via _fold_joined
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
 def fold(name: str) -> str:
     """Normalise a place name for matching.
 
@@ -916,6 +924,29 @@ class Gazetteer:
     def has_code(self, text: str) -> bool:
         """Whether ``text`` is a case-sensitive code/abbreviation (``US``, ``Calif.``)."""
         return _case_key(text) in self._cindex
+
+    def nearest_area(
+        self, lat: float, lon: float, *, country: str, admin1: str, max_km: float, min_population: int = 0
+    ) -> GazetteerEntry | None:
+        """The second-level area (``admin2``) of ``country`` / ``admin1`` whose point is nearest to
+        (lat, lon), within ``max_km`` and with at least ``min_population`` people where its population is
+        known: the best guess of the area holding that point, with no borders."""
+        areas = getattr(self, "_areas", None)
+        if areas is None:
+            areas = {}
+            for rid in [-i - 1 for i in range(len(self._user))] + list(range(self._n)):
+                if (self._user[-rid - 1].kind if rid < 0 else self._kind[rid]) == "admin2":
+                    e = self.entry(rid) if rid < 0 else None
+                    key = (e.country, e.admin1) if e is not None else (self._country[rid], self._admin1[rid])
+                    areas.setdefault(key, []).append(rid)
+            self._areas = areas
+        best: tuple[float, GazetteerEntry] | None = None
+        for rid in areas.get((country, admin1), ()):
+            e = self.entry(rid)
+            km = _haversine_km(lat, lon, e.lat, e.lon)
+            if km < max_km and (best is None or km < best[0]) and (e.population == 0 or e.population >= min_population):
+                best = (km, e)
+        return best[1] if best is not None else None
 
     @property
     def max_name_tokens(self) -> int:

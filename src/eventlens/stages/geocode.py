@@ -10,12 +10,17 @@ Resolution, a cascade whose rung is recorded in ``Place.method``:
    report's focus countries and closeness to the places resolved confidently first. Spelling-variant
    rules are only trusted inside the report's focus countries or near its confident places, so a
    variant never lands on a same-named place in another country.
-2. ``anchor:<relation>``: a place the gazetteer lacks takes the point of the place the text puts it
-   near ("near Zvecan and Mitrovica", "northwest of Mitrovica", "in the municipality of X"), with
-   the precision widened to the municipality and the original name kept.
-3. ``anchor:paragraph``: otherwise, the nearest confidently resolved settlement in the same paragraph,
-   inside the report's focus country, at municipality precision.
+2. ``anchor:<relation>:<anchors>:<area>``: a place the gazetteer lacks is placed by the place the text
+   puts it near ("near Zvecan and Mitrovica", "northwest of Mitrovica", "in the municipality of X"):
+   it carries the point and precision of the area holding that place (its municipality where the
+   gazetteer has one, else its first-level region, else its country), never another town's point,
+   and keeps its original name.
+3. ``anchor:paragraph:<anchor>:<area>``: otherwise, the same with the nearest confidently resolved
+   settlement in the same paragraph, inside the report's focus country.
 4. unresolved: the place is kept with no coordinates (unknown stays null).
+
+Only toponyms of kind ``place`` become places; names of places used for a people, an organisation,
+a government or a clock's zone are not (see :class:`Toponym`).
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ _RULE_PENALTY = {
 _KIND_BONUS = {"country": 3.0, "continent": 2.5, "sea": 1.5, "region": 1.5, "macroregion": 2.0}
 _REGION_CITY_MIN_POPULATION = 1_000_000
 _SEAT_MAX_KM = 100.0  # a district's point and its seat's lie this close (Mitrovica district / Mitrovicë: 5 km)
+_AREA_MAX_KM = 50.0  # a town lies this close to the point of the second-level area holding it
 _TRUSTED_KINDS = frozenset({"country", "continent", "macroregion", "sea", "region"})
 _SETTLEMENTS = frozenset({"city", "town", "village", "municipality", "admin2"})
 _PRECISION = {
@@ -83,7 +89,14 @@ _RELATIONS = (
 
 @dataclass(frozen=True, slots=True)
 class Toponym:
-    """A span of the text naming a place (``kind='place'``) or a people of a place (``'demonym'``)."""
+    """A span of the text naming a place.
+
+    ``kind`` says what the name stands for here: ``'place'`` (where something is or happens) is the only
+    kind that becomes a :class:`Place`; the others are names of places used for something else, found so
+    that geotagging can be scored: ``'demonym'`` (a people, "three Serbs"), ``'organisation'`` (inside an
+    organisation's or outlet's name, "the Jerusalem Post"; a union of countries, "EU") and ``'metonym'``
+    (a city standing for its government, "Washington invaded").
+    """
 
     start: int
     end: int
@@ -102,6 +115,7 @@ class _Resolved:
     method: str
     geonames_id: int | None
     kind: str
+    population: int = 0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -143,12 +157,13 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
     ctx = _Context(doc.text, doc.entities, gaz)
     found: dict[tuple[int, int], Toponym] = {}
     covered: list[tuple[int, int]] = []  # spans the scan must not look into
+    organisations = [(e.start, e.end) for e in doc.entities if e.label == "ORG"]
     for ent in doc.entities:
         if ent.label in _PLACE_LABELS:
             covered.append((ent.start, ent.end))
             span = _trim(doc.text, ent.start, ent.end)
-            if span is not None and _entity_is_place(ctx, *span):
-                found.setdefault(span, Toponym(*span, doc.text[span[0] : span[1]], "place"))
+            if span is not None and not is_clock_zone(doc.text, span[1]) and _entity_is_place(ctx, *span):
+                found.setdefault(span, Toponym(*span, doc.text[span[0] : span[1]], name_kind(gaz, doc.text, *span)))
         elif ent.label in ("NORP", "LANGUAGE"):
             covered.append((ent.start, ent.end))
             span = _trim(doc.text, ent.start, ent.end)
@@ -158,14 +173,19 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
             span = _trim(doc.text, ent.start, ent.end)
             surface = doc.text[span[0] : span[1]] if span else ""
             if span and _plain_name_ok(ctx, surface, *span) and _is_major_place(gaz.lookup(surface), cfg):
-                found.setdefault(span, Toponym(*span, surface, "place"))  # "Washington said", "Moscow denied"
+                # "Washington said" (a metonym), "EU" (a union); an organisation named only by a major place
+                # that is neither is most often that place, mislabelled
+                found.setdefault(span, Toponym(*span, surface, name_kind(gaz, doc.text, *span)))
                 covered.append((ent.start, ent.end))
         elif ent.label == "PERSON":
             covered.append((ent.start, ent.end))
     if cfg.scan_gazetteer:
         for start, end, kind in _scan(ctx, cfg):
-            if (start, end) not in found and not any(s < end and start < e for s, e in covered):
-                found[(start, end)] = Toponym(start, end, doc.text[start:end], kind)
+            if (start, end) in found or any(s < end and start < e for s, e in covered) or is_clock_zone(doc.text, end):
+                continue
+            if kind == "place" and any(s <= start and end <= e for s, e in organisations):
+                kind = "organisation"  # "the Jerusalem Post", "Real Madrid": the name of an organisation
+            found[(start, end)] = Toponym(start, end, doc.text[start:end], kind)
         for start, end in _datelines(ctx):
             if not any(s < end and start < e for s, e in found):
                 found[(start, end)] = Toponym(start, end, doc.text[start:end], "place")
@@ -180,6 +200,51 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
                 del found[key]
             found[(start, end)] = Toponym(start, end, doc.text[start:end], "place")
     return sorted(found.values(), key=lambda t: (t.start, t.end))
+
+
+# "3:40 Moscow time", "Beijing Time", "Kyiv summer time": a name of a clock's zone is no place of the report.
+_CLOCK_ZONE = re.compile(r"[\s\u00a0]+(?:(?:standard|summer|daylight)[\s\u00a0]+)?time\b", re.IGNORECASE)
+# A city that is the subject of one of these verbs stands for its government ("Washington invaded",
+# "Beijing has warned"); after a preposition it is the place ("officials in Washington said").
+_GOVERNMENT_VERB = re.compile(
+    r"[\s\u00a0]+(?:(?:has|have|had|will|would|also|has\s+also|later|then|quickly)[\s\u00a0]+)?"
+    r"(?:said|says|announced|announces|denied|denies|accused|accuses|warned|warns|condemned|condemns|urged|urges|"
+    r"demanded|demands|threatened|threatens|responded|responds|rejected|rejects|recogni[sz]ed|recogni[sz]es|"
+    r"invaded|invades|imposed|imposes|sanctioned|insisted|insists|claimed|claims|vowed|vows|refused|refuses|"
+    r"blamed|blames|expelled|expels|protested|protests|retaliated|ordered|orders|confirmed|confirms|agreed|agrees|"
+    r"signed|signs|approved|approves|dismissed|dismisses|summoned|summons|welcomed|welcomes|"
+    r"critici[sz]ed|critici[sz]es|annexed|annexes|backed|backs|supported|supports|opposed|opposes|retaliates)\b"
+)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|of|into|outside|across|around|over|via|and)[\s\u00a0]+$", re.IGNORECASE)
+_GOVERNMENT_SEAT_MIN_POPULATION = 100_000
+
+
+def is_clock_zone(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` names a clock's zone ("3:40 Moscow time")."""
+    return _CLOCK_ZONE.match(text, end) is not None
+
+
+def name_kind(gaz: Any, text: str, start: int, end: int) -> str:
+    """What a place name stands for at ``text[start:end]``: ``'place'``, or (see :class:`Toponym`)
+    ``'demonym'`` (the gazetteer knows it only as a people's name), ``'organisation'`` (a union of
+    countries, "EU") or ``'metonym'`` (a city, not a country, as the subject of a government verb)."""
+    surface = text[start:end]
+    candidates = gaz.lookup_variants(surface)
+    named = [c for c in candidates if c.rule not in _DEMONYM_RULES and c.rule not in _LOOSE_RULES]
+    if not named and any(c.rule in _DEMONYM_RULES for c in candidates):
+        return "demonym"  # "three Serbs were killed"
+    exact = [c.entry for c in named if c.rule in _EXACT_RULES]
+    if exact and exact[0].kind == "macroregion" and fold(exact[0].name).endswith("union"):
+        return "organisation"  # the EU is a union of states, not a point of the continent
+    if (
+        exact
+        and exact[0].kind not in _NATION_KINDS
+        and any(e.kind == "city" and e.population >= _GOVERNMENT_SEAT_MIN_POPULATION for e in exact)
+        and _GOVERNMENT_VERB.match(text, end)
+        and not _PREPOSITION_BEFORE.search(text, max(0, start - 12), start)
+    ):
+        return "metonym"
+    return "place"
 
 
 # Single capitalised words that are ordinary English words first (compass points and general nouns and
@@ -497,8 +562,20 @@ def _named_facilities(ctx: _Context) -> list[tuple[int, int]]:
         words = ctx.text[start:end].split()
         if len(words) < 2 or all(w.lower() in _GENERAL_WORDS or w.lower() in _stop_words() for w in words[:-1]):
             continue
+        if _is_denomination(ctx, words):
+            continue
         out.append((start, end))
     return out
+
+
+def _is_denomination(ctx: _Context, words: Sequence[str]) -> bool:
+    """"Serbian Orthodox Church", "Greek Catholic Church": a church named by a people and ordinary words is
+    the denomination (an organisation), not a building."""
+    if words[-1] != "Church":
+        return False
+    qualifiers = words[:-1]
+    demonyms = [w for w in qualifiers if any(c.rule in _DEMONYM_RULES for c in ctx.gaz.lookup_variants(w))]
+    return bool(demonyms) and all(w in demonyms or _is_english_word(w.lower()) for w in qualifiers)
 
 
 _CUE_BEFORE = re.compile(
@@ -567,6 +644,7 @@ def _from_entry(entry: Any, rule: str) -> _Resolved:
         method=f"gazetteer:{rule}",
         geonames_id=entry.geonames_id,
         kind=entry.kind,
+        population=entry.population,
     )
 
 
@@ -661,6 +739,14 @@ class _Resolver:
         exact = [c.entry for _, c in scored if c.rule in _EXACT_RULES]
         return _from_entry(_seat_of(cand.entry, [c.entry for _, c in scored], exact), cand.rule)
 
+    def seat(self, name: str) -> _Resolved | None:
+        """The most populous city an exact name gives, in the report's main country if one is there."""
+        cities = [c for c in self.candidates.get(name, []) if c.rule in _EXACT_RULES and c.entry.kind == "city"]
+        if not cities:
+            return None
+        best = max(cities, key=lambda c: (self.focus.get(c.entry.country, 0.0) > 0, c.entry.population))
+        return _from_entry(best.entry, best.rule)
+
     def confident(self, name: str) -> _Resolved | None:
         """A resolution needing no context: the one exact candidate by its own name, or a country/continent."""
         cands = [c for c in self.candidates.get(name, []) if c.rule in _EXACT_RULES]
@@ -724,21 +810,72 @@ def _anchor(resolver: _Resolver, topo: Toponym) -> _Resolved | None:
         points = [r for r in points if r.kind in _SETTLEMENTS or r.precision in (PlacePrecision.TOWN, PlacePrecision.VILLAGE, PlacePrecision.MUNICIPALITY)]
         if not points:
             continue
-        lat = sum(p.lat for p in points) / len(points)
-        lon = sum(p.lon for p in points) / len(points)
-        first = points[0]
-        anchors = " and ".join(p.name for p in points)
-        return _Resolved(lat, lon, topo.text, first.country, first.admin1, PlacePrecision.MUNICIPALITY, f"anchor:{relation}:{anchors}", None, "anchor")
+        return _anchored(resolver.gaz, topo, points, f"anchor:{relation}:" + " and ".join(p.name for p in points))
+    return None
+
+
+def _anchored(gaz: Any, topo: Toponym, anchors: Sequence[_Resolved], method: str) -> _Resolved:
+    """An unknown place near ``anchors`` carries the point and precision of the area that holds them
+    (:func:`_area_of`), never a town's own point; two anchors in different areas share their region."""
+    areas = [_area_of(gaz, a) for a in anchors]
+    area = areas[0]
+    if any((a.lat, a.lon) != (area.lat, area.lon) for a in areas[1:]):
+        first = anchors[0]
+        same_region = all(a.country == first.country and a.admin1 == first.admin1 for a in anchors)
+        region = _region_of(gaz, first) if same_region else None
+        area = region or area
+    return _Resolved(area.lat, area.lon, topo.text, area.country, area.admin1, area.precision, f"{method}:{area.name}", None, "anchor")
+
+
+def _area_of(gaz: Any, anchor: _Resolved) -> _Resolved:
+    """The area a settlement lies in: its municipality where the gazetteer has one (a second-level area
+    named after it, in its region, within ``_SEAT_MAX_KM``; else the nearest second-level area of its
+    region within ``_AREA_MAX_KM`` at least as populous as the settlement, since a town of 100,000 is not
+    inside a municipality of 17,000), else its first-level region, else its country. An area is its own
+    area."""
+    if anchor.kind not in ("city", "town", "village"):
+        return anchor
+    municipalities = [
+        c.entry
+        for c in gaz.lookup_variants(anchor.name)
+        if c.entry.kind == "admin2"
+        and c.entry.country == anchor.country
+        and (c.entry.admin1 or None) == anchor.admin1
+        and haversine_km(c.entry.lat, c.entry.lon, anchor.lat, anchor.lon) < _SEAT_MAX_KM
+    ]
+    if municipalities:
+        return _from_entry(min(municipalities, key=lambda e: e.population), "area")
+    nearest = gaz.nearest_area(
+        anchor.lat, anchor.lon, country=anchor.country or "", admin1=anchor.admin1 or "", max_km=_AREA_MAX_KM, min_population=anchor.population
+    )
+    if nearest is not None:  # a county not named after its towns: the nearest one of the region that can hold it
+        return _from_entry(nearest, "area")
+    return _region_of(gaz, anchor) or anchor
+
+
+def _region_of(gaz: Any, anchor: _Resolved) -> _Resolved | None:
+    """The first-level region of a place, else its country, as gazetteer entries."""
+    if anchor.admin1:
+        regions = [e for e in gaz.lookup(anchor.admin1) if e.kind == "region" and e.country == anchor.country]
+        if regions:
+            return _from_entry(regions[0], "area")
+    if anchor.country:
+        countries = [e for e in gaz.lookup(anchor.country) if e.kind == "country" and anchor.country in e.codes]
+        if countries:
+            return _from_entry(countries[0], "area")
     return None
 
 
 def resolve_toponyms(doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: GeocodeSettings) -> list[Place | None]:
-    """Resolve each toponym (place kind) in the context of its report; None where nothing answers."""
-    places = [t for t in toponyms if t.kind == "place"]
+    """Resolve each toponym in the context of its report; None where nothing answers and for demonyms.
+
+    A metonym ("Washington said") resolves to the city that is the seat of the government, not to a
+    same-named region."""
+    places = [t for t in toponyms if t.kind != "demonym"]
     resolver = _Resolver(doc.text, toponyms, gaz, cfg)  # demonyms vote for the focus countries too
     resolved: dict[int, _Resolved | None] = {}
     for index, topo in enumerate(places):
-        first = resolver.confident(topo.text)
+        first = resolver.seat(topo.text) if topo.kind == "metonym" else resolver.confident(topo.text)
         if first is not None:
             resolved[index] = first
             if first.kind in _SETTLEMENTS:
@@ -749,7 +886,11 @@ def resolve_toponyms(doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: 
     main_country = max(resolver.gate, key=resolver.gate.__getitem__) if resolver.gate else None
     for index, topo in enumerate(places):
         if resolved[index] is None:
-            resolved[index] = _anchor(resolver, topo) or _paragraph_anchor(doc.text, topo, places, resolved, main_country)
+            resolved[index] = _anchor(resolver, topo) or _paragraph_anchor(gaz, doc.text, topo, places, resolved, main_country)
+    anchored = {topo.text: r for index, topo in enumerate(places) if (r := resolved[index]) is not None and r.kind == "anchor"}
+    for index, topo in enumerate(places):
+        if resolved[index] is None and topo.text in anchored:
+            resolved[index] = anchored[topo.text]  # a name placed once in the report is placed at every mention
     by_span = {(t.start, t.end): resolved[i] for i, t in enumerate(places)}
     out: list[Place | None] = []
     for topo in toponyms:
@@ -759,7 +900,7 @@ def resolve_toponyms(doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: 
 
 
 def _paragraph_anchor(
-    text: str, topo: Toponym, places: Sequence[Toponym], resolved: dict[int, _Resolved | None], country: str | None
+    gaz: Any, text: str, topo: Toponym, places: Sequence[Toponym], resolved: dict[int, _Resolved | None], country: str | None
 ) -> _Resolved | None:
     start, end = _paragraph(text, topo.start)
     near = [
@@ -770,7 +911,7 @@ def _paragraph_anchor(
     if country is None or not near:
         return None
     _, anchor = min(near, key=lambda pair: pair[0])
-    return _Resolved(anchor.lat, anchor.lon, topo.text, anchor.country, anchor.admin1, PlacePrecision.MUNICIPALITY, f"anchor:paragraph:{anchor.name}", None, "anchor")
+    return _anchored(gaz, topo, [anchor], f"anchor:paragraph:{anchor.name}")
 
 
 def _place(topo: Toponym, hit: _Resolved) -> Place:
@@ -798,6 +939,8 @@ def _place(topo: Toponym, hit: _Resolved) -> Place:
 )
 def geocode_places(doc: Document, cfg: GeocodeSettings) -> Document:
     """Find the report's toponyms and resolve each to a gazetteer place or an anchor; unresolved ones keep no point."""
+    if doc.analysis is not None:  # not English (langid): the spotting rules are English (issue 16)
+        return doc
     gaz = load_gazetteer(cfg.extra_gazetteer)
     if gaz is None:
         return doc
