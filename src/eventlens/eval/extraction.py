@@ -18,7 +18,7 @@ from pathlib import Path
 
 import trafilatura
 
-from ..io.readers import extract_html
+from ..io.htmltext import extract_html
 from ..settings import CleanSettings, IngestSettings
 from ..stages.clean import clean_text
 from .common import split_of

@@ -4,7 +4,7 @@ Reads .txt, .html/.htm, .jsonl (fields ``text`` or ``html``, ``url``, ``title``,
 ``outlet``, ``language``), RSS/Atom feeds, folders (recursively, sorted) and ``.gz`` of any of them.
 Bytes are size-checked, sniffed for binary content, decoded (UTF-8, else a confident
 charset-normalizer guess), NFC-normalised, with newlines made ``\\n``. HTML bodies are extracted
-with trafilatura (comments off).
+by ``htmltext.extract_html`` (trafilatura, comments off, with a cheap first rung).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import os
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import trafilatura
 from ..errors import InputError
 from ..model import Document, Failure, SourceHints
 from ..settings import IngestSettings
+from .htmltext import extract_html
 
 __all__ = ["decode_bytes", "doc_id_for", "extract_html", "read_paths"]
 
@@ -202,45 +202,6 @@ def decode_bytes(label: str, data: bytes, cfg: IngestSettings) -> tuple[str, str
         text, encoding = str(best), best.encoding
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text, encoding
-
-
-@dataclass(frozen=True, slots=True)
-class ExtractedHtml:
-    """The body text of a page and the metadata its markup states."""
-
-    text: str
-    hints: SourceHints
-
-
-def extract_html(html: str, *, favor_precision: bool = True, rescue_ratio: float = 0.5) -> ExtractedHtml:
-    """Extract the article body and metadata of an HTML page with trafilatura (comments off).
-
-    Rungs: trafilatura favouring precision; then, when that kept less than ``rescue_ratio`` of what
-    trafilatura's balanced mode finds, the balanced text (precision mode sometimes drops real body).
-    """
-    result = trafilatura.bare_extraction(
-        html,
-        include_comments=False,
-        favor_precision=favor_precision,
-        with_metadata=True,
-    )
-    meta = {} if result is None else (result.as_dict() if hasattr(result, "as_dict") else dict(result))
-    text = meta.get("text") or ""
-    # The balanced pass (as costly as the first) can only rescue a page whose whole visible text is
-    # long enough; the cheap html2txt length bounds it. On the extraction eval this skips 63% of the passes.
-    if favor_precision and rescue_ratio > 0 and len(text) < rescue_ratio * len(trafilatura.html2txt(html) or ""):
-        balanced = trafilatura.extract(html, include_comments=False) or ""
-        if len(text) < rescue_ratio * len(balanced):
-            logger.debug("precision extraction kept %d of %d characters; using the balanced text", len(text), len(balanced))
-            text = balanced
-    hints = SourceHints(
-        title=_clean_str(meta.get("title")),
-        url=_clean_str(meta.get("url")),
-        published=_clean_str(meta.get("date")),
-        outlet=_clean_str(meta.get("sitename")),
-        language=_clean_str(meta.get("language")),
-    )
-    return ExtractedHtml(text, hints)
 
 
 def _clean_str(value: Any) -> str | None:
