@@ -531,6 +531,9 @@ def _resolve(
                 history.append((item.np[0], speaker, speaker_text or speaker, kind))
         elif item.carry and last_direct is not None and _paragraphs_between(text, last_direct[0], item.start) <= cfg.carry_paragraphs:
             speaker, speaker_text = last_direct[1], last_direct[2]
+        elif item.carry and history and _paragraphs_between(text, history[-1][0], item.start) <= cfg.carry_paragraphs:
+            # a quote opening its paragraph after a reported statement: the same speaker goes on
+            speaker, speaker_text = history[-1][1], history[-1][2]
         if item.direct:
             last_direct = (item.end, speaker, speaker_text)
         target = _target(text, item, entities, speaker)
