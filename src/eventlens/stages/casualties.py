@@ -1,0 +1,665 @@
+"""Casualty and detention claims: who was killed, injured, arrested, ... how many, according to whom.
+
+Each claim is one figure as one sentence states it, for one victim group, with the source it is
+attributed to. Claims are read by general patterns of English news (``resources/lexicons/casualties.json``):
+
+- victims before the figure: "three Serbs were killed", "two more were seriously injured",
+  "another was injured", "one of them died", "no one was killed" (an explicit 0), "two injured officers";
+- the figure before its victims: "police killed three attackers" (the attackers are the victims, not
+  the police), "killing one officer and injuring another", "left 3 dead", "resulting in the death of";
+- tolls: "the death toll rose to 5" (marked ``supersedes``: it replaces earlier figures of the report).
+
+Partial figures are not double counted: "two received bullet wounds ... one of them died" gives
+1 killed and 1 injured; "four people were shot, one fatally" gives 1 killed and 3 injured. Two
+different figures for the same thing stay two claims. Each claim goes to the incident mention whose
+sentences hold it (a background event keeps its own figures); a claim in no incident's sentence goes
+to the main incident unless its paragraph retells a background event.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
+
+from ..lexicons import load_lexicon
+from ..model import CasualtyClaim, Document, Entity, IncidentMention
+from ..numbers import COUNT_PATTERN, Count, parse_count
+from ..registry import stage
+from ..settings import CasualtiesSettings
+from ..textspans import sentence_spans
+
+__all__ = ["RawClaim", "find_claims", "extract_casualties"]
+
+FIGURES = ("killed", "injured", "arrested", "abducted", "missing", "surrounded")
+GROUPS = ("security_forces", "attackers", "civilians", "unknown")
+
+
+@dataclass(slots=True)
+class RawClaim:
+    """A claim while it is being read; frozen into a CasualtyClaim at the end."""
+
+    figure: str
+    group: str
+    count: Count
+    start: int
+    end: int
+    sentence: tuple[int, int]
+    attributed_to: str = "outlet"
+    supersedes: bool = False
+    additive: bool = False  # "two more", "another": counts on top of an earlier figure
+    of_previous: bool = False  # "one of them died": part of an earlier figure
+    implicit: bool = False  # one victim named, not counted ("he was shot", "the girl was wounded")
+    notes: list[str] = field(default_factory=list)
+
+
+def _words(items: Sequence[str]) -> str:
+    """An alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(items), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    return load_lexicon("casualties.json")
+
+
+@lru_cache(maxsize=1)
+def _group_of_noun() -> dict[str, str]:
+    lex = _lexicon()
+    table = {noun: group for group, nouns in lex["groups"].items() for noun in nouns}
+    table.update(dict.fromkeys(lex["generic"], "generic"))
+    return table
+
+
+_ADVERB = r"(?:(?:\w+ly|also|later|then|reportedly|allegedly|subsequently|eventually|all|both|each|too|now|still|again|initially)\s+)"
+_AUX = r"(?:(?:who\s+|that\s+|which\s+)?(?:were|was|are|is|have\s+been|has\s+been|had\s+been|got|get|remain|remains|remained|being|been|have|has|had|will\s+be)\s+)"
+# A word of a victim noun phrase: not a preposition, determiner or verb-like function word, so the phrase
+# cannot run across a clause ("a result of the shootout, two employees" is not one phrase).
+_NP_STOP = (
+    "of|in|at|on|from|to|with|by|for|the|a|an|that|this|these|those|who|which|were|was|is|are|be|been|had|has|"
+    "have|said|says|as|after|before|when|while|during|result|than|into|near|since|but|if|his|her|their|its|not"
+)
+_NP_WORD = rf"(?:(?!(?:{_NP_STOP})\b)[\w’'-]+,?\s+)"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    lex = _lexicon()
+    figures = lex["figures"]
+    after = {fig: _words(spec["after"]) for fig, spec in figures.items() if spec["after"]}
+    before = {fig: _words(spec["before"]) for fig, spec in figures.items() if spec["before"]}
+    fig_after = "|".join(f"(?P<a_{fig}>{words})" for fig, words in after.items())
+    fig_before = "|".join(f"(?P<b_{fig}>{words})" for fig, words in before.items())
+    count = COUNT_PATTERN
+    victims = (
+        rf"(?P<count>{count})\s+(?:(?P<more>more|other|others|additional|further)\s+)?"
+        rf"(?:(?P<of>of\s+(?:the|them|whom|those|these|its|their)\s+)|of\s+)?"
+        rf"(?P<np>{_NP_WORD}{{0,6}}?)"
+    )
+    return {
+        # "three Serbs were killed", "one of them died", "two more were seriously injured"
+        "subject": re.compile(
+            rf"\b{victims}(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)", re.IGNORECASE
+        ),
+        # "he was later pronounced dead", "the victim died", "Matt Smith, 15, died"
+        "singular": re.compile(
+            rf"(?:(?P<pron>\b(?:he|she)\b)|(?P<the>\bthe\s+(?:(?:\d+-year-old|young|elderly|unidentified|injured|wounded)\s+)?"
+            rf"(?P<noun>[a-z][\w-]+))|(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){{0,3}}(?:,\s*\d{{1,3}},(?:\s+of\s+[A-Z][\w\s.]{{1,30}}?,)?)?))\s+"
+            rf"(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)"
+        ),
+        # "police killed three attackers", "killing one officer and injuring another"
+        "object": re.compile(
+            rf"\b(?P<fig>{fig_before})\s+(?P<count>{count})(?:\s+|(?=[.,;:!?)]|$))"
+            rf"(?:(?P<more>more|other|others|additional)\s+)?(?:(?P<of>of\s+(?:the|them|their|its)\s+))?"
+            rf"(?P<np>(?:[\w’'-]+\s+){{0,5}}?)(?P<tail>[\w’'-]+)?",
+            re.IGNORECASE,
+        ),
+        # "left 3 dead and 5 injured", "leaving two people wounded"
+        "left": re.compile(
+            rf"\b(?:left|leaving|leave|leaves)\s+(?P<count>{count})\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?)"
+            rf"(?P<fig>dead|injured|wounded|hurt|missing)\b",
+            re.IGNORECASE,
+        ),
+        # "two injured officers", "four dead police" (the adjective before the head noun)
+        "adjective": re.compile(
+            rf"\b(?P<count>{count})\s+(?P<fig>injured|wounded|dead|slain|detained|arrested|abducted|kidnapped|missing)\s+"
+            rf"(?P<np>(?:[\w’'-]+\s+){{0,3}}?)(?P<tail>[\w’'-]+)",
+            re.IGNORECASE,
+        ),
+        # "the death toll rose to 5", "a toll of 12 dead"
+        "toll": re.compile(
+            rf"\b(?:death\s+)?toll\s+(?:has\s+|had\s+)?(?:(?:now\s+)?(?:rose|risen|rises|climbed|climbs|reached|reaches|"
+            rf"increased|jumped|stands|stood|is|was|went\s+up)\s+)?(?:at\s+|to\s+|of\s+)?(?P<count>{count})\b",
+            re.IGNORECASE,
+        ),
+        # "resulting in the death of a police officer", "the deaths of three soldiers"
+        "death_of": re.compile(
+            rf"\b(?P<fig>deaths?|killings?|murders?|injur(?:y|ies)|arrests?|detention|abduction|kidnapping)\s+of\s+"
+            rf"(?P<count>{count})\s+(?P<np>(?:[\w’'-]+\s+){{0,4}}?)(?P<tail>[\w’'-]+)",
+            re.IGNORECASE,
+        ),
+        # "11 deaths", "twelve fatalities", "three arrests"
+        "noun": re.compile(
+            rf"\b(?P<count>{count})\s+(?:(?:more|other|confirmed|reported|civilian|military)\s+)?"
+            rf"(?P<fig>deaths|fatalities|arrests|detentions|abductions|kidnappings|injuries)\b",
+            re.IGNORECASE,
+        ),
+        # "no casualties", "there were no injuries", "no one was hurt" is a subject form
+        "none": re.compile(r"\bno\s+(?:(?:immediate|other|further|reported)\s+)?(?P<fig>casualties|injuries|deaths|fatalities|arrests)\b", re.IGNORECASE),
+        # ", one fatally" / ", one critically" after a figure of people shot or injured
+        "part": re.compile(rf",\s+(?:including\s+)?(?P<count>{count})\s+(?:of\s+them\s+)?(?P<how>fatally|critically|seriously|mortally)\b", re.IGNORECASE),
+        # "killing Austin", "fatally shot John Smith": the figure verb right before a person's name
+        "before_name": re.compile(rf"\b(?P<fig>{fig_before})\s+$", re.IGNORECASE),
+        "fig_group": re.compile("|".join(f"(?P<{fig}>{words})" for fig, words in after.items()), re.IGNORECASE),
+    }
+
+
+_NOT_VICTIMS = re.compile(
+    r"^(?:times|rounds|shots|bullets|cartridges|casings|years?|months?|weeks?|days?|hours?|minutes?|miles?|km|"
+    r"kilometers?|meters?|feet|blocks?|houses?|homes?|vehicles?|cars?|trucks?|buildings?|percent|%|"
+    r"a\.m|p\.m|am|pm|o['’]clock|dollars?|rifles?|guns?|weapons?|grenades?)\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(r"^\s*-?\s*(?:year|month|week|day)s?[- ]old|^\s*(?:years?|yrs?)\b", re.IGNORECASE)
+
+
+def _head_group(np: str, tail: str = "") -> tuple[str | None, str]:
+    """The victim group of a noun phrase by its head noun ('police officer' -> security_forces), or None."""
+    words = [w.strip(",’'") for w in (np + " " + tail).split() if w.strip(",’'")]
+    table = _group_of_noun()
+    for size in (3, 2, 1):
+        for index in range(len(words) - size, -1, -1):
+            phrase = " ".join(words[index : index + size]).lower()
+            if phrase in table:
+                return table[phrase], " ".join(words[: index + size])
+    if words and _is_age(words[-1]):
+        return "civilians", " ".join(words)
+    return None, " ".join(words)
+
+
+def _is_age(word: str) -> bool:
+    """'17-year-old', '3-month-old': a person named by their age."""
+    return re.fullmatch(r"\d{1,3}-(?:year|month|week|day)s?-old", word.lower()) is not None
+
+
+@lru_cache(maxsize=1)
+def _security_agent() -> re.Pattern[str]:
+    agents = _words(_lexicon()["security_agents"])
+    return re.compile(rf"\b(?:{agents})\b", re.IGNORECASE)
+
+
+_LATER_DIED = re.compile(
+    r"^[^.;]{0,80}?\b(?:and|but|who|before)\s+(?:later\s+|then\s+|subsequently\s+|eventually\s+)?"
+    r"(?:died|was\s+pronounced\s+dead|was\s+killed|succumbed)\b",
+    re.IGNORECASE,
+)
+_BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,3}?by\s+(?:the\s+|our\s+|a\s+)?(?:\w+\s+){0,2}?(?P<agent>\w+(?:\s+\w+)?)", re.IGNORECASE)
+_OPERATION = re.compile(r"\b(?:police|security|military|army|counter-terror(?:ism|ist)?)\s+(?:operation|raid|offensive|assault)\b", re.IGNORECASE)
+
+
+def _by_security(sentence: str) -> bool:
+    match = _BY_AGENT.match(sentence)
+    return bool(match and _security_agent().search(match.group(0)))
+
+
+def _subject_is_security(before: str) -> bool:
+    """Whether the clause before an active figure verb has a security force as its subject."""
+    clause = re.split(r"[,;:]|\b(?:and|but|while|when|after|as)\b", before)[-1]
+    return bool(_security_agent().search(clause))
+
+
+class _Reader:
+    """Reads the claims of one text, sentence by sentence, remembering the last group and attribution."""
+
+    def __init__(self, text: str, entities: Sequence[Entity], sentences: Sequence[tuple[int, int]]) -> None:
+        self.text = text
+        self.entities = sorted(entities, key=lambda e: e.start)
+        self.entity_starts = [e.start for e in self.entities]
+        self.sentences = sentences
+        self.claims: list[RawClaim] = []
+        self.last_source: str | None = None
+
+    def run(self) -> list[RawClaim]:
+        paragraph_source: str | None = None
+        for index, (start, end) in enumerate(self.sentences):
+            if index == 0 or "\n" in self.text[self.sentences[index - 1][1] : start]:
+                paragraph_source = None
+            sentence = self.text[start:end]
+            source = self._attribution(start, end)
+            if source is None:
+                source = paragraph_source
+            elif sentence.lower().startswith("according to"):
+                paragraph_source = source
+            if source is not None:
+                self.last_source = source
+            before = len(self.claims)
+            self._read_sentence(start, end)
+            for claim in self.claims[before:]:
+                claim.attributed_to = source or "outlet"
+        return self.claims
+
+    # -- attribution -------------------------------------------------------------------------------------
+
+    _ACCORDING = re.compile(r"\baccording\s+to\s+(?:a\s+statement\s+(?:from|by)\s+)?(?:the\s+)?(?P<who>[^,.;]{2,80})", re.IGNORECASE)
+    _SAID = re.compile(
+        r"(?:^|,\s*|\.\s*)(?P<who>(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,5}?)\s+(?:also\s+)?"
+        r"(?:said|says|told|reported|reports|added|announced|stated|confirmed|wrote|claimed|declared|specified|indicated)\b",
+        re.IGNORECASE,
+    )
+
+    def _attribution(self, start: int, end: int) -> str | None:
+        sentence = self.text[start:end]
+        match = self._ACCORDING.search(sentence)
+        if match is None:
+            match = self._SAID.search(sentence)
+        if match is None:
+            return None
+        who_start, who_end = start + match.start("who"), start + match.end("who")
+        rank = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+        named = sorted((e for e in self._entities_in(who_start, who_end) if e.label in rank), key=lambda e: rank[e.label])
+        if named:
+            return named[0].canonical
+        who = " ".join(match.group("who").split())
+        if re.match(r"(?i)(?:the\s+)?same\b", who):
+            return self.last_source or who
+        if who.lower() in ("he", "she", "it"):
+            person = self._last_person_before(start)
+            return person or who
+        if re.match(r"(?i)(?:the\s+)?(?:head of state|president|prime minister|minister|premier|chief|governor|mayor|spokes\w+)\b", who):
+            person = self._last_person_before(start)
+            return person or who
+        return who
+
+    def _entities_in(self, start: int, end: int) -> list[Entity]:
+        index = bisect_right(self.entity_starts, end)
+        return [e for e in self.entities[max(0, index - 40) : index] if e.start < end and start < e.end]
+
+    def _last_person_before(self, pos: int) -> str | None:
+        index = bisect_right(self.entity_starts, pos)
+        for entity in reversed(self.entities[:index]):
+            if entity.label == "PERSON":
+                return entity.canonical
+        return None
+
+    # -- claims ------------------------------------------------------------------------------------------
+
+    def _read_sentence(self, s_start: int, s_end: int) -> None:
+        sentence = self.text[s_start:s_end]
+        pats = _patterns()
+        taken: list[tuple[int, int]] = []
+        found: list[RawClaim] = []
+
+        def overlaps(a: int, b: int) -> bool:
+            return any(a < y and x < b for x, y in taken)
+
+        def add(claim: RawClaim | None, a: int, b: int) -> None:
+            if claim is not None and not overlaps(a, b):
+                taken.append((a, b))
+                found.append(claim)
+
+        for match in pats["toll"].finditer(sentence):
+            count = parse_count(match)
+            if count is not None and not _not_victims(sentence, match.end()):
+                claim = self._claim("killed", "unknown", count, s_start, match, (s_start, s_end))
+                claim.supersedes = bool(re.search(r"(?i)rose|risen|rises|climbed|climbs|increased|jumped|went up|now", match.group(0)))
+                add(claim, match.start(), match.end())
+        for match in pats["object"].finditer(sentence):
+            add(self._object_claim(match, sentence, s_start, s_end), match.start(), match.end())
+        for match in pats["left"].finditer(sentence):
+            fig = {"dead": "killed", "wounded": "injured", "hurt": "injured"}.get(match.group("fig").lower(), match.group("fig").lower())
+            add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), ""), match.start(), match.end())
+        for match in pats["death_of"].finditer(sentence):
+            fig = _noun_figure(match.group("fig"))
+            add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), match.group("tail")), match.start(), match.end())
+        for match in pats["adjective"].finditer(sentence):
+            fig = _noun_figure(match.group("fig"))
+            group, _ = _head_group(match.group("np"), match.group("tail"))
+            if group is None:
+                continue
+            add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), match.group("tail")), match.start(), match.end())
+        for match in pats["subject"].finditer(sentence):
+            add(self._subject_claim(match, sentence, s_start, s_end), match.start(), match.end())
+        for match in pats["singular"].finditer(sentence):
+            add(self._singular_claim(match, sentence, s_start, s_end), match.start(), match.end())
+        for entity in self._entities_in(s_start, s_end):
+            if entity.label != "PERSON" or entity.start < s_start:
+                continue
+            match = pats["before_name"].search(self.text, max(s_start, entity.start - 40), entity.start)
+            if match is None:
+                continue
+            fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("b_") and value)
+            if fig in ("killed", "injured", "shot", "abducted"):
+                claim = RawClaim(fig, "unknown", Count(value=1), match.start(), entity.end, (s_start, s_end))
+                add(claim, match.start() - s_start, entity.end - s_start)
+        for match in pats["noun"].finditer(sentence):
+            add(self._np_claim(_noun_figure(match.group("fig")), match, sentence, s_start, s_end, "", ""), match.start(), match.end())
+        for match in pats["none"].finditer(sentence):
+            figs = {"casualties": ("killed", "injured"), "injuries": ("injured",), "deaths": ("killed",),
+                    "fatalities": ("killed",), "arrests": ("arrested",)}[match.group("fig").lower()]
+            for fig in figs:
+                add(self._claim(fig, "unknown", Count(value=0), s_start, match, (s_start, s_end)), match.start(), match.end())
+        found.sort(key=lambda c: c.start)
+        for claim in found:
+            self._settle_group(claim)
+            self.claims.append(claim)
+        for match in pats["part"].finditer(sentence):
+            self._part_claim(match, s_start, s_end)
+
+    def _claim(self, figure: str, group: str, count: Count, offset: int, match: re.Match[str], sent: tuple[int, int]) -> RawClaim:
+        return RawClaim(figure, group, count, offset + match.start(), offset + match.end(), sent)
+
+    def _subject_claim(self, match: re.Match[str], sentence: str, s_start: int, s_end: int) -> RawClaim | None:
+        count = parse_count(match)
+        if count is None:
+            return None
+        fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("a_") and value)
+        np = match.group("np")
+        before = sentence[: match.start()]
+        after = sentence[match.end() :]
+        if _AGE.match(sentence[match.end("count") :]) or _not_victims(np + sentence[match.end("count") :].lstrip()[:0], 0):
+            return None
+        if _NOT_VICTIMS.match(np.strip()) or re.match(r"\s*-?\s*(?:year|month)s?[- ]old", sentence[match.end("count") :]):
+            return None
+        if re.search(r"[,(]\s*$", before) and re.match(r"\s*,", sentence[match.end("count") :]):
+            return None  # an age in apposition: "Smith, 26, was killed"
+        single = match.group("single")
+        group, head = _head_group(np)
+        if np.strip() and group is None:
+            if not _is_people_word(np, s_start + match.start("np"), self.entities):
+                return None
+            group = "unknown"
+        if single and single.lower() in ("a", "an") and group is None:
+            return None  # "a was killed" is no phrase; "a man was killed" has a head noun
+        if single and single.lower() == "no" and not np.strip():
+            return None
+        if not match.group("aux").strip() and re.match(r"\s+(?:\d|a\b|an\b|the\b|his\b|her\b|their\b|one\b|two\b|three\b|several\b)", after, re.IGNORECASE):
+            if fig in ("killed", "injured", "shot", "arrested", "abducted", "surrounded"):
+                return None  # "3 gunmen killed 5 police": the subject is the perpetrator
+        if single and single.lower() in ("a", "an") and match.group("count").lower().strip() in ("a", "an") and np.strip().lower() in ("few",):
+            return None
+        if fig in ("shot", "injured") and _LATER_DIED.match(after):
+            fig = "killed"  # "was shot three times and died at the hospital"
+        if re.search(r"(?i)\b(?:fatally|mortally)\b", match.group("aux")):
+            fig = "killed"
+        if re.match(r"\s*,", sentence[match.end("count") :]) and re.search(r"[A-Z][\w’'-]+,\s*$", before) and (count.value or 0) < 120:
+            return None  # an age after a name: "Calvin Williams, 24 was shot"
+        number_inside = re.match(r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+\w+", np.strip(), re.IGNORECASE)
+        if match.group("of") and number_inside and not match.group("aux").strip():
+            # "one of three people shot that night": the three were shot
+            from ..numbers import number_value
+            whole = number_value(number_inside.group(1))
+            if whole:
+                count = Count(value=whole)
+        implicit = (single or "").lower() in ("a", "an") and not match.group("more")
+        claim = RawClaim(fig, group or "unknown", count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
+        claim.implicit = implicit
+        claim.additive = bool(match.group("more")) or (single or "").lower() == "another" or np.strip().lower() in ("others", "other")
+        claim.of_previous = bool(match.group("of")) and re.match(r"(?i)of\s+(?:them|whom|those|these)\b", match.group("of") or "") is not None
+        if claim.additive and group in (None, "unknown") and np.strip().lower() in ("", "others", "other", "people", "persons"):
+            claim.group = "same"
+        if claim.of_previous and group is None:
+            claim.group = "same"
+        if group == "generic":
+            claim.group = "generic"
+        if claim.group in ("unknown", "generic") and (_by_security(after) or _OPERATION.search(sentence)):
+            claim.group = "attackers"
+        return claim
+
+    def _singular_claim(self, match: re.Match[str], sentence: str, s_start: int, s_end: int) -> RawClaim | None:
+        """One victim named by a pronoun, a definite singular noun or a person's name."""
+        fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("a_") and value)
+        if fig not in ("killed", "injured", "shot"):
+            return None  # "he was arrested" is too often the same suspect counted again; arrests need a number
+        group = "unknown"
+        if match.group("noun"):
+            noun = match.group("noun").lower()
+            group = _group_of_noun().get(noun) or ("civilians" if _is_age(noun) else None)
+            if group is None or group == "generic" or noun.endswith("s") and noun not in ("boss",):
+                return None
+        elif match.group("name"):
+            start = s_start + match.start("name")
+            person = [e for e in self.entities if e.label == "PERSON" and e.start <= start < e.end]
+            if not person:
+                return None
+            group = "unknown"
+        after = sentence[match.end() :]
+        if not match.group("aux").strip() and re.match(r"\s+(?:\d|a\b|an\b|the\b|his\b|her\b|their\b|him\b|them\b|one\b|two\b)", after, re.IGNORECASE):
+            return None  # "he shot a man": the subject is the shooter
+        if fig in ("shot", "injured") and _LATER_DIED.match(after):
+            fig = "killed"
+        if re.search(r"(?i)\b(?:fatally|mortally)\b", match.group("aux")):
+            fig = "killed"
+        claim = RawClaim(fig, group, Count(value=1), s_start + match.start(), s_start + match.end(), (s_start, s_end))
+        claim.implicit = True
+        if group == "unknown" and (_by_security(after) or _OPERATION.search(sentence)):
+            claim.group = "attackers"
+        return claim
+
+    def _object_claim(self, match: re.Match[str], sentence: str, s_start: int, s_end: int) -> RawClaim | None:
+        count = parse_count(match)
+        if count is None:
+            return None
+        fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("b_") and value)
+        np, tail = match.group("np"), match.group("tail") or ""
+        if _NOT_VICTIMS.match((np + tail).strip()) or _AGE.match(sentence[match.end("count") :]):
+            return None
+        group, head = _head_group(np, tail)
+        single = (match.group("single") or "").lower()
+        if group is None:
+            if single in ("a", "an", "no"):
+                return None
+            if (np + tail).strip() and not _is_people_word((np + tail).split()[0] if (np + tail).split() else "", s_start + match.start("np"), self.entities):
+                first = (np + tail).split()[0].lower() if (np + tail).split() else ""
+                if first not in ("and", "in", "on", "at", "during", "while", "when", "after", "before", "with", "as", "near", "inside", "outside", "of", "for", "including", "among", "people", "more", "others"):
+                    return None
+            group = "unknown"
+        end = match.end("np") if group is None else s_start + match.end()
+        if fig in ("shot", "injured") and re.match(r"\s*(?:to\s+death|dead)\b", sentence[match.end() :], re.IGNORECASE):
+            fig = "killed"  # "shooting three people to death"
+        if re.match(r"\s*:\d", sentence[match.end("count") :]):
+            return None  # a clock time: "the shooting about 8:30"
+        claim = RawClaim(fig, group, count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
+        claim.implicit = single in ("a", "an")
+        claim.additive = bool(match.group("more")) or single == "another"
+        if claim.additive and group == "unknown":
+            claim.group = "same"
+        if group == "generic":
+            claim.group = "generic"
+        if claim.group in ("unknown", "generic") and _subject_is_security(sentence[: match.start()]):
+            claim.group = "attackers"
+        del end
+        return claim
+
+    def _np_claim(
+        self, fig: str, match: re.Match[str], sentence: str, s_start: int, s_end: int, np: str, tail: str
+    ) -> RawClaim | None:
+        count = parse_count(match)
+        if count is None or fig not in FIGURES:
+            return None
+        if _NOT_VICTIMS.match((np + " " + tail).strip()):
+            return None
+        group, _ = _head_group(np, tail)
+        if group is None and (np + tail).strip() and (match.group("single") or "").lower() in ("a", "an"):
+            return None
+        claim = RawClaim(fig, group or "unknown", count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
+        if claim.group == "generic":
+            pass
+        return claim
+
+    def _part_claim(self, match: re.Match[str], s_start: int, s_end: int) -> None:
+        """", one fatally" after a figure of people shot or injured: that one was killed."""
+        if match.group("how").lower() not in ("fatally", "mortally"):
+            return
+        count = parse_count(match)
+        if count is None or count.value is None:
+            return
+        pos = s_start + match.start()
+        earlier = [c for c in self.claims if c.sentence == (s_start, s_end) and c.end <= pos and c.figure in ("shot", "injured")]
+        if not earlier:
+            return
+        base = earlier[-1]
+        claim = RawClaim("killed", base.group, count, pos + 1, s_start + match.end(), (s_start, s_end))
+        claim.of_previous = True
+        self.claims.append(claim)
+
+    def _settle_group(self, claim: RawClaim) -> None:
+        """Resolve 'same' (two more, another, one of them) and 'generic' (employees) groups."""
+        if claim.group == "same":
+            previous = [c for c in self.claims if c.group not in ("same", "generic")]
+            claim.group = previous[-1].group if previous else "unknown"
+        elif claim.group == "generic":
+            claim.group = self._group_before(claim.start)
+
+
+    def _group_before(self, pos: int) -> str:
+        """The group of the nearest group noun before ``pos`` in its paragraph ('the police ... two employees')."""
+        para_start = self.text.rfind("\n", 0, pos) + 1
+        window = self.text[para_start:pos]
+        table = _group_of_noun()
+        best: tuple[int, str] | None = None
+        for noun, group in table.items():
+            if group in ("generic", "unknown"):
+                continue
+            for found in re.finditer(rf"\b{re.escape(noun)}\b", window, re.IGNORECASE):
+                if best is None or found.start() > best[0]:
+                    best = (found.start(), group)
+        return best[1] if best else "unknown"
+
+
+def _noun_figure(word: str) -> str:
+    word = word.lower()
+    if word.startswith(("death", "kill", "murder", "dead", "slain", "fatal")):
+        return "killed"
+    if word.startswith(("injur", "wound")):
+        return "injured"
+    if word.startswith(("arrest", "detain", "detention")):
+        return "arrested"
+    if word.startswith(("abduct", "kidnap")):
+        return "abducted"
+    return word
+
+
+def _not_victims(sentence: str, pos: int) -> bool:
+    return bool(_NOT_VICTIMS.match(sentence[pos:].lstrip()))
+
+
+def _is_people_word(np: str, start: int, entities: Sequence[Entity]) -> bool:
+    """A noun phrase the group lexicon does not know that still names people: a demonym ('Serbs')."""
+    words = np.split()
+    if not words:
+        return True
+    head = words[-1].strip(",")
+    if any(e.label == "NORP" and e.start <= start + len(np) and start < e.end for e in entities):
+        return True
+    return head[:1].isupper() and head.endswith(("s", "ese", "ans")) and len(words) <= 2
+
+
+def find_claims(text: str, entities: Sequence[Entity] = (), sentences: Sequence[tuple[int, int]] | None = None) -> list[RawClaim]:
+    """Every casualty or detention claim in ``text``, in text order, with partial figures reconciled.
+
+    "One of them died" turns one of the earlier injured into a death; the people shot (or hurt, named
+    one by one) become injured once those of them that died are taken out (:func:`settle_hits`, which
+    this applies to the whole text).
+    """
+    spans = list(sentences) if sentences is not None else sentence_spans(text)
+    claims = _Reader(text, entities, spans).run()
+    return settle_hits(_parts_that_died(claims))
+
+
+def _parts_that_died(claims: list[RawClaim]) -> list[RawClaim]:
+    out: list[RawClaim] = []
+    for claim in claims:
+        if claim.of_previous and claim.figure == "killed" and claim.count.value:
+            earlier = [c for c in out if c.figure in ("injured", "shot") and c.count.value and c.start < claim.start
+                       and claim.start - c.end < 400]
+            if earlier:
+                base = earlier[-1]
+                claim.group = base.group if claim.group in ("unknown", "same") else claim.group
+                remaining = base.count.value - claim.count.value
+                if remaining >= 0:
+                    base.count = replace(base.count, value=remaining, low=None, high=None)
+                    base.notes.append(f"{claim.count.value} of them died")
+                    base.implicit = False
+        out.append(claim)
+    return [c for c in out if not (c.figure in ("injured", "shot") and c.count.value == 0 and c.notes)]
+
+
+def settle_hits(claims: list[RawClaim]) -> list[RawClaim]:
+    """People shot, and people hurt who are named one by one ("he was shot", "the girl is in critical
+    condition"), are injured only past the number killed: they are often the same victims."""
+    killed = max((c.count.value or c.count.low or 0 for c in claims if c.figure == "killed"), default=0)
+    out: list[RawClaim] = []
+    for claim in claims:
+        hit = claim.figure == "shot" or (claim.figure == "injured" and claim.implicit)
+        if not hit:
+            out.append(claim)
+            continue
+        value = claim.count.value if claim.count.value is not None else claim.count.low
+        if value is None or claim.notes:
+            claim.figure = "injured"
+            out.append(claim)
+            continue
+        if value <= killed:
+            continue
+        if killed:
+            claim.count = replace(claim.count, value=value - killed, low=None, high=None)
+            claim.notes.append(f"{killed} of them died")
+        claim.figure = "injured"
+        out.append(claim)
+    return out
+
+
+@stage(
+    "casualties.rules.v1",
+    slot="casualties",
+    requires=("text", "entities", "incidents"),
+    assigns=("incidents",),
+    section="casualties",
+)
+def extract_casualties(doc: Document, cfg: CasualtiesSettings) -> Document:
+    """Attach each casualty or detention claim of the report to the incident mention it belongs to."""
+    if doc.analysis or not doc.incidents:
+        return doc
+    claims = find_claims(doc.text, doc.entities)
+    outlet = doc.outlet or "outlet"
+    by_incident: dict[str, list[CasualtyClaim]] = {incident.id: [] for incident in doc.incidents}
+    for claim in claims:
+        incident = _incident_of(claim, doc.incidents)
+        if incident is None:
+            continue
+        by_incident[incident.id].append(_frozen(doc.text, claim, outlet))
+    updated = tuple(
+        incident.model_copy(update={"claims": tuple(by_incident[incident.id])}) for incident in doc.incidents
+    )
+    return doc.model_copy(update={"incidents": updated})
+
+
+def _incident_of(claim: RawClaim, incidents: Sequence[IncidentMention]) -> IncidentMention | None:
+    """The incident whose sentences hold the claim; else the main one, unless a background event holds the sentence."""
+    for incident in incidents:
+        for start, end in incident.sentences:
+            if start <= claim.start < end:
+                return incident
+    mains = [incident for incident in incidents if incident.role == "main"]
+    return mains[0] if mains else None
+
+
+def _frozen(text: str, claim: RawClaim, outlet: str) -> CasualtyClaim:
+    count = claim.count
+    s_start, s_end = claim.sentence
+    return CasualtyClaim(
+        figure=claim.figure,
+        group=claim.group if claim.group in GROUPS else "unknown",
+        value=count.value,
+        low=count.low,
+        high=count.high,
+        qualifier=count.qualifier,
+        attributed_to=outlet if claim.attributed_to == "outlet" else claim.attributed_to,
+        supersedes=claim.supersedes,
+        start=claim.start,
+        end=claim.end,
+        sentence=" ".join(text[s_start:s_end].split()),
+    )

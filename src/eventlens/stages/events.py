@@ -1,0 +1,499 @@
+"""Incident mentions: what happened in a report, its main incident kept apart from the events it retells.
+
+A report's sentences are read in order. A sentence with an event trigger (``eventtypes.find_triggers``)
+or a casualty figure is an event sentence. Each event sentence is then either
+
+- **background**: it retells an older or other event, shown by its own date (more than
+  ``events.background_days`` before the main incident, or a year or month other than its own) or by a
+  cue ("since May", "in 2008", "last year's", "years ago", "the 1998-1999 war"); the sentences after it
+  in the same paragraph that carry no date of their own continue it. Background events are grouped by
+  their date or cue, and their figures stay theirs; or
+- **main**: the report's own news. Its sentences form the main incident, whose type, trigger, date,
+  local time, place and actors are read from them (the first and most specific first).
+
+A non-violent event (talks, a declaration) is recorded only as background, when it has its own date;
+the main incident is always a violent or contentious one. The main date is the day of the first main
+event sentence that states one; with no stated day it stays unknown (a weekday-only time, "Sunday's
+clashes" in a report with no publication date, stays a weekday, never anchored to an invented day).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+from ..eventtypes import EventTyping, find_triggers
+from ..lexicons import load_lexicon, trie_pattern
+from ..model import Actor, DatePrecision, Document, Entity, IncidentMention, Place, PlacePrecision, TimeRef
+from ..registry import stage
+from ..settings import EventsSettings
+from ..textspans import sentence_spans
+
+__all__ = ["SentenceEvent", "find_incidents", "read_sentences"]
+
+# Words that name an older or other event, when the sentence has no date of the main incident.
+_BACKGROUND_CUE = re.compile(
+    r"\b(?:since\s+(?:the\s+)?(?:(?:end|start|beginning|outbreak)\s+of\s+|(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|early|late|last|(?:19|20)\d\d)\b)|"
+    r"(?:last|previous|past)\s+(?:year|month|years|months|decade)(?:['’]s)?|earlier\s+this\s+(?:year|month)|"
+    r"(?:a\s+|one\s+|two\s+|three\s+|several\s+|many\s+|\d+\s+)(?:years?|months?|decades?)\s+(?:ago|earlier|before)|"
+    r"in\s+(?:19|20)\d\d\b|(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\s+war|anniversary|"
+    r"(?:the\s+)?(?:previous|earlier|prior|similar|former)\s+(?:attack|clash|shooting|incident|violence|unrest|round|protest)s?|"
+    r"history\s+of|so\s+far\s+this\s+year|this\s+year\s+alone|since\s+the\s+(?:start|beginning)\s+of\s+the\s+year|(?:\w+|\d+)\s+(?:years|months|decades)\s+after)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[,;:]|\s[-–]\s|\b(?:while|whereas|but)\b")
+_PERSON_LABELS = frozenset({"PERSON"})
+_ACTOR_LABELS = frozenset({"ORG", "NORP", "PERSON", "GPE"})
+
+
+@dataclass(slots=True)
+class SentenceEvent:
+    """One sentence read for events: its triggers, whether it has a figure, its times and its role."""
+
+    start: int
+    end: int
+    paragraph: int
+    triggers: list[EventTyping]
+    has_figure: bool
+    times: list[TimeRef]
+    cue: re.Match[str] | None
+    role: str | None = None  # "main", "background" or None (not an event sentence)
+    anchor: str | None = None
+    background_from: int | None = None  # a background region starting here inside a main sentence
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def violent(self) -> bool:
+        return any(t.violent for t in self.triggers)
+
+
+@lru_cache(maxsize=1)
+def _figure_words() -> re.Pattern[str]:
+    lex = load_lexicon("casualties.json")
+    words = [w for spec in lex["figures"].values() for key in ("after", "before", "nouns") for w in spec[key]]
+    return re.compile(r"\b(?:" + trie_pattern(sorted({w.lower() for w in words}), prefixes=False) + r")\b", re.IGNORECASE)
+
+
+def read_sentences(doc: Document) -> list[SentenceEvent]:
+    """Every sentence of ``doc`` with its triggers, figures, times and background cue (roles unset)."""
+    text = doc.text
+    times = sorted(doc.times, key=lambda t: t.start)
+    out: list[SentenceEvent] = []
+    paragraph = 0
+    previous_end = 0
+    cursor = 0
+    for start, end in sentence_spans(text):
+        if "\n" in text[previous_end:start]:
+            paragraph += 1
+        previous_end = end
+        sentence = text[start:end]
+        triggers = [t for t in find_triggers(sentence)]
+        has_figure = bool(_figure_words().search(sentence))
+        while cursor < len(times) and times[cursor].end <= start:
+            cursor += 1
+        inside = []
+        index = cursor
+        while index < len(times) and times[index].start < end:
+            inside.append(times[index])
+            index += 1
+        out.append(SentenceEvent(start, end, paragraph, triggers, has_figure, inside, _BACKGROUND_CUE.search(sentence)))
+    return out
+
+
+def _day(ref: TimeRef) -> date | None:
+    if ref.value is None or ref.precision not in (DatePrecision.DAY, DatePrecision.HOUR):
+        return None
+    try:
+        return date.fromisoformat(ref.value[:10])
+    except ValueError:
+        return None
+
+
+class _Roles:
+    """Decides main vs background for each event sentence, around the main incident's date."""
+
+    def __init__(self, doc: Document, sentences: list[SentenceEvent], cfg: EventsSettings) -> None:
+        self.doc = doc
+        self.sentences = sentences
+        self.cfg = cfg
+        self.main_day: date | None = None
+        self.main_weekday: int | None = None
+        self.main_ref: TimeRef | None = None
+
+    def _in_window(self, ref: TimeRef) -> bool | None:
+        """Whether a time belongs to the main incident: True, False (another event), None (cannot say)."""
+        day = _day(ref)
+        if day is not None:
+            if self.main_day is None:
+                anchor = self._published_day()
+                if anchor is None:
+                    return None
+                return anchor - timedelta(days=self.cfg.background_days) <= day <= anchor + timedelta(days=1)
+            return self.main_day - timedelta(days=self.cfg.background_days) <= day <= self.main_day + timedelta(days=1)
+        if ref.value is not None and ref.precision in (DatePrecision.MONTH, DatePrecision.YEAR):
+            reference = self.main_day or self._published_day()
+            if reference is None:
+                return False if ref.precision == DatePrecision.YEAR else None
+            if ref.precision == DatePrecision.YEAR:
+                return int(ref.value[:4]) == reference.year and not self._is_bare_year_of_other(ref)
+            year, month = int(ref.value[:4]), int(ref.value[5:7])
+            return (year, month) == (reference.year, reference.month)
+        if ref.weekday is not None and ref.value is None:
+            if self.main_weekday is None:
+                return None
+            return ref.weekday == self.main_weekday
+        if ref.precision == DatePrecision.DAY and ref.value is None and re.search(r"\d", ref.text):
+            # A calendar day the time stage could not place (no publication date): another day than the
+            # main incident's weekday-only time, unless that is all we know.
+            return False if self.main_weekday is not None else None
+        return None
+
+    def _is_bare_year_of_other(self, ref: TimeRef) -> bool:
+        return False
+
+    def _published_day(self) -> date | None:
+        pub = self.doc.published
+        if pub is None or pub.day is None or pub.month is None:
+            return None
+        return date(pub.year, pub.month, pub.day)
+
+    def decide(self) -> None:
+        self._find_main_date()
+        previous: SentenceEvent | None = None
+        for sent in self.sentences:
+            if sent.triggers or sent.has_figure:
+                self._decide_one(sent, previous)
+            elif self._retells(sent):
+                # No trigger, but its own date or a cue ("Tensions have risen since May, when ..."): the
+                # sentences after it in the paragraph continue that older story.
+                sent.role = "background"
+                sent.anchor = self._anchor_of(sent)
+            if sent.role is None and previous is not None and previous.role == "background" and previous.paragraph == sent.paragraph:
+                if not any(self._in_window(t) for t in sent.times):
+                    sent.role, sent.anchor = "background", previous.anchor
+            if sent.role is not None:
+                previous = sent
+            elif previous is not None and previous.paragraph != sent.paragraph:
+                previous = None
+
+    def _retells(self, sent: SentenceEvent) -> bool:
+        verdicts = [self._in_window(ref) for ref in sent.times]
+        if any(v is True for v in verdicts):
+            return False
+        return sent.cue is not None or any(v is False for v in verdicts)
+
+    def _anchor_of(self, sent: SentenceEvent) -> str:
+        for ref in sent.times:
+            if self._in_window(ref) is False:
+                return ref.value or ref.text
+        return " ".join(sent.cue.group(0).lower().split()) if sent.cue else ""
+
+    def _find_main_date(self) -> None:
+        for sent in self.sentences:
+            if not sent.violent and not sent.has_figure:
+                continue
+            if sent.cue is not None and not sent.times:
+                continue
+            for ref in sent.times:
+                day = _day(ref)
+                published = self._published_day()
+                if day is not None and (published is None or published - timedelta(days=60) <= day <= published + timedelta(days=1)):
+                    self.main_day, self.main_ref = day, ref
+                    self.main_weekday = day.weekday()
+                    return
+                if ref.value is None and ref.weekday is not None and self.main_weekday is None:
+                    self.main_weekday = ref.weekday
+                    self.main_ref = ref
+        if self.main_weekday is None:
+            for sent in self.sentences[:3]:
+                for ref in sent.times:
+                    if ref.value is None and ref.weekday is not None:
+                        self.main_weekday, self.main_ref = ref.weekday, ref
+                        return
+
+    def _decide_one(self, sent: SentenceEvent, previous: SentenceEvent | None) -> None:
+        verdicts = [self._in_window(ref) for ref in sent.times]
+        own = any(v is True for v in verdicts)
+        other = [ref for ref, v in zip(sent.times, verdicts) if v is False]
+        text = self.doc.text
+        if other and not own:
+            sent.role, sent.anchor = "background", other[0].value or other[0].text
+            return
+        if other and own:
+            # Both: the part from the other date on is background ("..., since the end of the 1998-1999 war").
+            sent.role = "main" if sent.violent or sent.has_figure else None
+            sent.background_from = other[0].start
+            sent.anchor = other[0].value or other[0].text
+            return
+        if sent.cue is not None and not own:
+            cue_start = sent.start + sent.cue.start()
+            before = [t for t in sent.triggers if sent.start + t.end <= cue_start and t.violent]
+            references_main = bool(before) and any(v is None and ref.weekday is not None for ref, v in zip(sent.times, verdicts))
+            if before and (references_main or _refers_back(text[sent.start : cue_start])):
+                sent.role = "main"
+                sent.background_from = cue_start
+                sent.anchor = " ".join(sent.cue.group(0).lower().split())
+                return
+            sent.role, sent.anchor = "background", " ".join(sent.cue.group(0).lower().split())
+            return
+        if previous is not None and previous.role == "background" and previous.paragraph == sent.paragraph and not own:
+            if not _refers_back(text[sent.start : sent.end]):
+                sent.role, sent.anchor = "background", previous.anchor
+                return
+        if sent.violent or sent.has_figure:
+            sent.role = "main"
+
+
+_REFERS_BACK = re.compile(
+    r"\b(?:this|the|today['’]s|yesterday['’]s|(?:mon|tues|wednes|thurs|fri|satur|sun)day['’]s|(?:this|that)\s+(?:morning|night)['’]s)\s+"
+    r"(?:(?:latest|recent|deadly|armed|fatal)\s+)?(?:attack|shooting|incident|clash(?:es)?|violence|assault|ambush|explosion|blast|raid)\b",
+    re.IGNORECASE,
+)
+
+
+def _refers_back(text: str) -> bool:
+    """Whether a clause names the report's own incident ("Sunday's attack", "the shooting")."""
+    return bool(_REFERS_BACK.search(text))
+
+
+def _triggers_in(sent: SentenceEvent, role: str) -> list[EventTyping]:
+    """The sentence's triggers on the side of its background boundary that ``role`` reads."""
+    if sent.background_from is None:
+        return sent.triggers
+    cut = sent.background_from - sent.start
+    return [t for t in sent.triggers if (t.start >= cut) == (role == "background")]
+
+
+def _best_typing(sentences: Sequence[SentenceEvent], role: str) -> EventTyping | None:
+    """The incident's typing: the category most of its violent triggers have, the earliest on a tie."""
+    typings = [t for sent in sentences for t in _triggers_in(sent, role) if t.violent]
+    if not typings:
+        typings = [t for sent in sentences for t in _triggers_in(sent, role)]
+    if not typings:
+        return None
+    votes = Counter(t.category for t in typings)
+    first: dict[str, int] = {}
+    for index, typing in enumerate(typings):
+        first.setdefault(typing.category, index)
+    best = max(votes, key=lambda c: (votes[c] + (0.5 if first[c] == 0 else 0), -first[c]))
+    return next(t for t in typings if t.category == best)
+
+
+_PRECISION_RANK = {
+    PlacePrecision.EXACT: 0, PlacePrecision.VILLAGE: 1, PlacePrecision.TOWN: 2, PlacePrecision.MUNICIPALITY: 3,
+    PlacePrecision.REGION: 4, PlacePrecision.COUNTRY: 5, PlacePrecision.CONTINENT: 6,
+}
+
+
+_LOCATION_CUE = re.compile(r"(?:\b(?:in|near|at|outside|inside|on|into)\s+(?:the\s+)?(?:(?:village|town|city|municipality|area|district|region)\s+of\s+)?|\bof\s+)$", re.IGNORECASE)
+_ELSEWHERE_CUE = re.compile(r"\b(?:hospitals?|clinic|medical\s+cent(?:er|re)|taken|transported|rushed|flown|airlifted|from|support\s+from|backed\s+by)\b[^.;]{0,25}$", re.IGNORECASE)
+
+
+def _incident_place(text: str, places: Sequence[Place], spans: Sequence[tuple[int, int]], all_places: Sequence[Place]) -> Place | None:
+    """Where the incident happened: the place its sentences name most often and after a location word, below
+    country level where one is named; not a place the wounded were taken to or support came from."""
+    inside = [p for p in places if any(s <= p.start < e for s, e in spans) and p.lat is not None]
+    pool = inside or [p for p in all_places if p.lat is not None and p.precision not in (PlacePrecision.CONTINENT, None)]
+    if not pool:
+        return None
+    finer = [p for p in pool if p.precision not in (PlacePrecision.COUNTRY, PlacePrecision.CONTINENT, None)]
+    pool = finer or pool
+    scores: dict[str, float] = {}
+    first: dict[str, Place] = {}
+    for place in pool:
+        before = text[max(0, place.start - 40) : place.start]
+        score = 1.0
+        if _LOCATION_CUE.search(before):
+            score += 0.5
+        if _ELSEWHERE_CUE.search(before):
+            score -= 1.0
+        scores[place.name] = scores.get(place.name, 0.0) + score
+        first.setdefault(place.name, place)
+    best = max(scores, key=lambda name: (scores[name], -first[name].start))
+    return first[best]
+
+
+_DESCRIPTION = re.compile(
+    r"\b(?:(?:a|an|the|unknown|masked|armed|several|some|two|three|four|five|dozens\s+of|a\s+group\s+of)\s+)*"
+    r"(?:(?:masked|armed|unknown|unidentified|heavily\s+armed|suspected|alleged|professional)\s+)*"
+    r"(?P<head>gunm[ae]n|attackers?|assailants?|militants?|terrorists?|insurgents?|rebels?|bandits?|fighters?|jihadists?|"
+    r"shooters?|suspects?|armed\s+(?:people|men|group|individuals)|(?:criminal\s+)?gangs?|group|mob|protesters|"
+    r"demonstrators|rioters|police(?:\s+(?:officers?|patrol|units?))?|officers?|soldiers|troops|army|security\s+forces|"
+    r"(?:police\s+)?patrol|civilians|residents|villagers)\b",
+    re.IGNORECASE,
+)
+
+
+def _actors(doc: Document, sentences: Sequence[SentenceEvent], typing: EventTyping | None) -> tuple[Actor, ...]:
+    """Who acted (actor1) and who was acted upon (actor2), from the first main sentence with a violent trigger."""
+    lead = next((s for s in sentences if any(t.violent for t in s.triggers)), None)
+    if lead is None:
+        return ()
+    trigger = next(t for t in lead.triggers if t.violent)
+    text = doc.text
+    before = text[lead.start : lead.start + trigger.start]
+    after = text[lead.start + trigger.end : lead.end]
+    passive = bool(re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", before))
+    by_agent = re.match(r"^\s*(?:\w+\s+){0,4}?by\s+(?P<agent>[^,.;]{2,80})", after)
+    entities = [e for e in doc.entities if lead.start <= e.start < lead.end and e.label in _ACTOR_LABELS]
+
+    def named(span_start: int, span_end: int, chunk: str) -> Actor | None:
+        found = [e for e in entities if span_start <= e.start < span_end]
+        described = list(_DESCRIPTION.finditer(chunk))
+        if described:
+            desc = described[-1] if span_start == lead.start else described[0]
+            return Actor(name=" ".join(desc.group(0).split()), role="", kind="description")
+        if found:
+            entity = found[-1] if span_start == lead.start else found[0]
+            return Actor(name=entity.canonical, role="", kind=entity.label)
+        return None
+
+    subject_span = (lead.start, lead.start + trigger.start)
+    object_span = (lead.start + trigger.end, lead.end)
+    clause_before = re.split(r"[,;:]\s", before)[-1]
+    subject = named(subject_span[1] - len(clause_before), subject_span[1], clause_before)
+    clause_after = re.split(r"[,;:]\s", after)[0]
+    obj = named(object_span[0], object_span[0] + len(clause_after), clause_after)
+    actors: list[Actor] = []
+    if passive:
+        if by_agent:
+            agent_start = object_span[0] + by_agent.start("agent")
+            agent = named(agent_start, agent_start + len(by_agent.group("agent")), by_agent.group("agent"))
+            if agent is not None:
+                actors.append(agent.model_copy(update={"role": "actor1"}))
+        if subject is not None:
+            actors.append(subject.model_copy(update={"role": "actor2"}))
+    else:
+        if subject is not None:
+            actors.append(subject.model_copy(update={"role": "actor1"}))
+        if obj is not None and (subject is None or obj.name != subject.name):
+            actors.append(obj.model_copy(update={"role": "actor2"}))
+    return tuple(actors)
+
+
+def _time_local(sentences: Sequence[SentenceEvent]) -> str | None:
+    for sent in sentences:
+        for ref in sent.times:
+            if ref.precision == DatePrecision.HOUR and ref.value and "T" in ref.value:
+                return ref.value.split("T", 1)[1][:5]
+    for sent in sentences:
+        for ref in sent.times:
+            match = re.search(r"\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?|am|pm)?", ref.text, re.IGNORECASE)
+            if ref.precision == DatePrecision.HOUR and match:
+                hour = int(match.group(1)) % 12 + (12 if (match.group(3) or "").lower().startswith("p") else 0)
+                if not match.group(3):
+                    hour = int(match.group(1))
+                return f"{hour:02d}:{match.group(2) or '00'}"
+    return None
+
+
+def _mention(
+    doc: Document,
+    index: int,
+    role: str,
+    sentences: Sequence[SentenceEvent],
+    cue: str | None,
+    main_ref: TimeRef | None,
+) -> IncidentMention | None:
+    typing = _best_typing(sentences, role)
+    if typing is None and role == "background" and not any(s.triggers or s.has_figure for s in sentences):
+        return None  # a dated aside that tells no event ("He has led the party since 2019")
+    spans = tuple((s.background_from if (role == "background" and s.background_from) else s.start, s.end) for s in sentences)
+    if role == "main":
+        spans = tuple((s.start, s.background_from or s.end) for s in sentences)
+    date_value: str | None = None
+    precision: DatePrecision | None = None
+    weekday: int | None = None
+    if role == "main" and main_ref is not None:
+        if main_ref.value is not None:
+            date_value = main_ref.value[:10]
+            precision = DatePrecision.DAY if main_ref.precision in (DatePrecision.DAY, DatePrecision.HOUR) else main_ref.precision
+        else:
+            weekday, precision = main_ref.weekday, DatePrecision.WEEKDAY if main_ref.weekday is not None else None
+    elif role == "background":
+        dated = [ref for sent in sentences for ref in sent.times if ref.value is not None and ref.start >= spans[0][0]]
+        if dated:
+            date_value = dated[0].value[:10] if dated[0].value else None
+            precision = DatePrecision.DAY if dated[0].precision == DatePrecision.HOUR else dated[0].precision
+    trigger_text = typing.trigger if typing else (cue or "")
+    trigger_pos = next(
+        (s.start + t.start for s in sentences for t in s.triggers if typing is not None and t is typing), spans[0][0]
+    )
+    return IncidentMention(
+        id=f"{doc.doc_id}:{index}",
+        role=role,
+        type=typing.acled_type if typing else None,
+        sub_type=typing.acled_sub_type if typing else None,
+        plover_type=typing.plover_type if typing else None,
+        category=typing.category if typing else None,
+        trigger=trigger_text,
+        date=date_value,
+        date_precision=precision,
+        time_local=_time_local(sentences) if role == "main" else None,
+        weekday=weekday,
+        place=_incident_place(doc.text, doc.places, spans, doc.places if role == "main" else ()),
+        actors=_actors(doc, sentences, typing) if typing else (),
+        background_cue=cue,
+        sentences=spans,
+        start=min(trigger_pos, spans[0][0]) if role == "main" else spans[0][0],
+        end=spans[-1][1],
+    )
+
+
+def _promote_retold(sentences: list[SentenceEvent]) -> None:
+    """A report with no violent news of its own that retells one violent event is about that event
+    (a vigil, a trial, a funeral): the retold event with the most violent sentences becomes the main one,
+    unless its date or cue names a year."""
+    groups: dict[str, list[SentenceEvent]] = {}
+    for sent in sentences:
+        if sent.role == "background" and sent.background_from is None:
+            groups.setdefault(sent.anchor or "", []).append(sent)
+    candidates = [
+        (sum(s.violent or s.has_figure for s in members), -members[0].start, anchor)
+        for anchor, members in groups.items()
+        if any(s.violent for s in members) and not re.search(r"(?:19|20)\d\d|years?\b|decade", anchor)
+    ]
+    if not candidates:
+        return
+    _, _, anchor = max(candidates)
+    for sent in groups[anchor]:
+        sent.role = "main"
+
+
+@stage(
+    "events.rules.v1",
+    slot="events",
+    requires=("text", "entities", "places", "times"),
+    assigns=("incidents",),
+    section="events",
+)
+def find_incidents(doc: Document, cfg: EventsSettings) -> Document:
+    """Find the report's main incident and the background events it retells (``incidents``)."""
+    if doc.analysis:
+        return doc
+    sentences = read_sentences(doc)
+    roles = _Roles(doc, sentences, cfg)
+    roles.decide()
+    main = [s for s in sentences if s.role == "main"]
+    if not any(s.violent for s in main):
+        _promote_retold(sentences)
+        main = [s for s in sentences if s.role == "main"]
+    incidents: list[IncidentMention] = []
+    if any(s.violent for s in main):
+        mention = _mention(doc, 0, "main", main, None, roles.main_ref)
+        if mention is not None:
+            incidents.append(mention)
+    groups: dict[str, list[SentenceEvent]] = {}
+    for sent in sentences:
+        if sent.role == "background" or (sent.role == "main" and sent.background_from is not None):
+            groups.setdefault(sent.anchor or "", []).append(sent)
+    for anchor, members in groups.items():
+        mention = _mention(doc, len(incidents), "background", members, anchor or None, None)
+        if mention is not None:
+            incidents.append(mention)
+    return doc.model_copy(update={"incidents": tuple(incidents)})
