@@ -356,37 +356,6 @@ def eval_quotes(
         json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
-@eval_app.command("quotes")
-def eval_quotes(
-    data: Annotated[Optional[Path], typer.Option(help="The shared eval folder (default: ../shared/eval).")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
-) -> None:
-    """Score quotes and statements (speaker, stance, found) against the gold quotes, beside textacy's direct quotations."""
-    from .eval.common import default_eval_dir
-    from .eval.quotes import evaluate_quotes
-
-    folder = data or default_eval_dir()
-    if not (folder / "multisource" / "docs").is_dir() or not (folder / "incidents" / "docs.jsonl.gz").is_file():
-        _error(f"{folder}: no multisource/docs and incidents/docs.jsonl.gz (pass --data)")
-        raise typer.Exit(2)
-    results = evaluate_quotes(folder)
-    columns = ("recall", "recall_direct", "recall_reported", "precision", "speaker_accuracy", "speaker_accuracy_found",
-               "stance_accuracy", "stance_accuracy_found")
-    table = Table(title=f"quotes on {results['gold_quotes']} gold quotes in {results['documents']} documents")
-    table.add_column("split / system")
-    for column in columns:
-        table.add_column(column.replace("_", " "), justify="right")
-    for split, systems in results["splits"].items():
-        for name, scores in systems.items():
-            table.add_row(
-                f"{split} ({scores['counts']['gold']}) {name}",
-                *("-" if scores[c] is None else f"{scores[c]:.3f}" for c in columns),
-            )
-    console.print(table)
-    if json_out is not None:
-        json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-
-
 @eval_app.command("events")
 def eval_events(
     data: Annotated[Optional[Path], typer.Option(help="The event-typing gold folder (default: ../shared/eval/events).")] = None,
