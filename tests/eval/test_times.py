@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from eventlens.eval.common import default_eval_dir
-from eventlens.eval.times import evaluate_times
+from eventlens.eval.times import dateparser_days, evaluate_times
 
 # 2021-06-10 is a Thursday.
 DOCS = [
@@ -75,3 +76,18 @@ def test_beats_the_publication_day_baseline_on_shared_incidents() -> None:
     scores = results["scores"]
     print(json.dumps(scores))
     assert scores["includes"] > scores["baseline_publication_day"]
+
+
+def test_dateparser_baseline_reads_days_relative_to_publication() -> None:
+    # 2021-06-10 is a Thursday: "on Monday" in the past is 06-07, "yesterday" from 06-08 is 06-07.
+    assert date(2021, 6, 7) in dateparser_days("A grain silo exploded on Monday in the port.", date(2021, 6, 10))
+    assert dateparser_days("Two workers were hurt yesterday.", date(2021, 6, 8)) == [date(2021, 6, 7)]
+    assert dateparser_days("No one was hurt.", date(2021, 6, 8)) == []
+
+
+def test_dateparser_baseline_is_scored_in_the_same_run(tmp_path: Path) -> None:
+    results = evaluate_times(write_set(tmp_path / "incidents"))
+    # a: Monday -> 06-07; b: yesterday -> 06-07; c: no date; d: Thursday -> 06-10.
+    assert results["scores"]["baseline_dateparser"] == pytest.approx(3 / 4)
+    assert results["splits"]["all"]["baseline_dateparser"] == pytest.approx(3 / 4)
+    assert results["counts"]["dateparser_hits"] == 3

@@ -5,7 +5,11 @@ cleaned, given its publication date by the metadata stage and passed to ``tempor
 Figures, per document, against the incident's gold date:
 
 - ``includes``: the share of documents whose day-level times (precision day, or hour with a date)
-  include the gold date. Baseline in the same run: the incident happened on the publication day.
+  include the gold date. Baselines in the same run: the incident happened on the publication day
+  (``baseline_publication_day``), and the days that dateparser's ``search_dates`` finds in the same
+  cleaned text, English, relative to the same publication day and preferring the past, include the
+  gold date (``baseline_dateparser``; dateparser gives every match a day, filling a missing day of
+  month from the publication date as it does by default).
 - ``first``: the share whose first day-level time in text order that is not after the publication
   date equals the gold date (stricter: the opening sentence of a news report usually dates the news).
 - ``lead``: the same with the earlier of the first two such times: a lead often gives the newest
@@ -14,7 +18,7 @@ Figures, per document, against the incident's gold date:
   those that state their own year (the text says so), those the text marks as future (a future cue
   before them, or ``next``) and the rest (which should be none).
 
-The same four scores are also given per split (``splits``: ``dev``, ``test`` and ``all``, by
+The same five scores are also given per split (``splits``: ``dev``, ``test`` and ``all``, by
 ``common.split_of`` on the document id): tune rules on ``dev`` and report both parts.
 """
 
@@ -26,7 +30,7 @@ import re
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +42,9 @@ from ..settings import Settings
 from ..stages.temporal import future_cue_before
 from .common import split_of
 
-__all__ = ["day_of", "evaluate_times"]
+__all__ = ["dateparser_days", "day_of", "evaluate_times"]
 
-_SCORES = ("includes", "first", "lead", "baseline_publication_day")
+_SCORES = ("includes", "first", "lead", "baseline_publication_day", "baseline_dateparser")
 
 _STATED_YEAR = re.compile(r"\d{4}|\d/\d{2}$")
 _FIELDS = ("text", "published", "title", "url")
@@ -53,6 +57,17 @@ def day_of(ref: TimeRef) -> date | None:
     if ref.value is None or ref.precision not in (DatePrecision.DAY, DatePrecision.HOUR):
         return None
     return date.fromisoformat(ref.value[:10])
+
+
+def dateparser_days(text: str, published: date | None) -> list[date]:
+    """The days dateparser's ``search_dates`` finds in ``text``, relative to ``published`` (English, past first)."""
+    from dateparser.search import search_dates  # imported here: only this eval needs it, and it loads slowly
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past"}
+    if published is not None:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+    found = search_dates(text, languages=["en"], settings=settings) or []
+    return [moment.date() for _, moment in found]
 
 
 def _start_of(ref: TimeRef) -> date | None:
@@ -104,12 +119,13 @@ def evaluate_times(data_dir: Path) -> dict[str, Any]:
         raise ValueError(f"{data_dir}: read {len(items)} items from {len(records)} records")
 
     temporal = get_stage(_TEMPORAL)
-    stage_seconds = 0.0
+    stage_seconds = dateparser_seconds = 0.0
     counts = {
         "documents": len(records),
         "failed": 0,
         "no_published_day": 0,
         "baseline_hits": 0,
+        "dateparser_hits": 0,
         "includes_hits": 0,
         "first_hits": 0,
         "lead_hits": 0,
@@ -120,7 +136,7 @@ def evaluate_times(data_dir: Path) -> dict[str, Any]:
         "after_publication_future": 0,
         "after_publication_other": 0,
     }
-    # Per document: its split and which of the four scores it hits (a failed document hits none).
+    # Per document: its split and which of the scores it hits (a failed document hits none).
     hits: list[tuple[str, dict[str, bool]]] = []
     for record, item in zip(records, items, strict=True):
         wanted = gold[str(record["incident_id"])]
@@ -142,6 +158,11 @@ def evaluate_times(data_dir: Path) -> dict[str, Any]:
         pub_day = (
             published if doc.published is None or doc.published.day is None else date.fromisoformat(doc.published.iso)
         )
+        started = time.perf_counter()
+        if wanted in dateparser_days(doc.text, pub_day):
+            counts["dateparser_hits"] += 1
+            doc_hits["baseline_dateparser"] = True
+        dateparser_seconds += time.perf_counter() - started
         counts["times"] += len(doc.times)
         counts["resolved"] += sum(ref.value is not None for ref in doc.times)
         days = [(ref, day) for ref in doc.times if (day := day_of(ref)) is not None]
@@ -179,15 +200,17 @@ def evaluate_times(data_dir: Path) -> dict[str, Any]:
             "first": counts["first_hits"] / total if total else 0.0,
             "lead": counts["lead_hits"] / total if total else 0.0,
             "baseline_publication_day": counts["baseline_hits"] / total if total else 0.0,
+            "baseline_dateparser": counts["dateparser_hits"] / total if total else 0.0,
         },
         "splits": {split: _split_scores(hits, split) for split in ("dev", "test", "all")},
         "stage_seconds": stage_seconds,
         "docs_per_second": (total - counts["failed"]) / stage_seconds if stage_seconds else 0.0,
+        "dateparser_docs_per_second": (total - counts["failed"]) / dateparser_seconds if dateparser_seconds else 0.0,
     }
 
 
 def _split_scores(hits: list[tuple[str, dict[str, bool]]], split: str) -> dict[str, float | int]:
-    """The four scores over the documents of one split (``all``: every document)."""
+    """The scores over the documents of one split (``all``: every document)."""
     chosen = [doc_hits for doc_split, doc_hits in hits if split in ("all", doc_split)]
     total = len(chosen)
     scores: dict[str, float | int] = {"documents": total}
