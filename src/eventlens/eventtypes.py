@@ -113,6 +113,8 @@ _ACTOR_HEAD = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b", re.IGNORECASE)
+# The attribution after the last comma (", a human rights group charged", ", officials said").
+_ATTRIBUTION = re.compile(r"\b(?:said|says|reported|reports|told|according\s+to|announced|stated|quoted)\b", re.IGNORECASE)
 _PARTICIPLE_CLAUSE = re.compile(r"[,;]\s*(?:and\s+|but\s+)?\w+ing\b[^,;]*$")
 _CONDITION = re.compile(r"\b(?:unless|if|until)\b", re.IGNORECASE)
 _BACKGROUND = re.compile(
@@ -339,6 +341,9 @@ def find_triggers(sentence: str) -> list[EventTyping]:
         if _RELATIVE.search(sentence, clause_start, trig_start):
             score -= _RELATIVE_PENALTY
         if _PARTICIPLE_CLAUSE.search(sentence, 0, trig_start):
+            score -= _RELATIVE_PENALTY
+        last_comma = sentence.rfind(",")
+        if 0 < last_comma < trig_start and _ATTRIBUTION.search(sentence, last_comma):
             score -= _RELATIVE_PENALTY
         score -= _POSITION_PENALTY * trig_start / length
         previous_end = end
