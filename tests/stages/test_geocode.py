@@ -181,3 +181,104 @@ def test_a_region_named_like_its_million_city_means_the_city() -> None:
     place = _by_text(doc)["New York"]
     assert place.country == "US" and place.precision != PlacePrecision.REGION
     assert haversine_km(place.lat, place.lon, 40.71, -74.01) < 30
+
+
+# -- names of places that name no place here (issue 16): each kept as an entity of its kind ---------
+
+
+def _entity_labels(doc: Document) -> dict[str, str]:
+    return {e.text: e.label for e in doc.entities}
+
+
+@pytest.mark.issue(16)
+def test_an_outlet_named_after_a_city_is_no_place() -> None:
+    doc = _geocode("The Jerusalem Post reported that two rockets hit an empty field on Tuesday.")
+    assert "Jerusalem" not in _by_text(doc)
+    assert _entity_labels(doc)["Jerusalem Post"] == "ORG"
+
+
+@pytest.mark.issue(16)
+def test_a_place_inside_an_organisation_name_is_spotted_as_an_organisation_not_a_place() -> None:
+    from eventlens.model import Entity
+    from eventlens.stages.geocode import spot_toponyms
+
+    text = "Fans of Real Madrid gathered outside the stadium."
+    ent = Entity(text="Real Madrid", label="ORG", canonical="Real Madrid", start=8, end=19)
+    doc = Document(doc_id="s", path="s.txt", format="txt", raw_text=text, text=text, entities=[ent])
+    assert [(t.text, t.kind) for t in spot_toponyms(doc, load_gazetteer(), GeocodeSettings())] == [("Madrid", "organisation")]
+    assert geocode_places(doc, GeocodeSettings()).places == ()
+
+
+@pytest.mark.issue(16)
+def test_a_church_named_by_a_people_is_the_denomination_not_a_building() -> None:
+    doc = _geocode("Priests of the Russian Orthodox Church held a service in Novgorod on Sunday.")
+    assert "Russian Orthodox Church" not in _by_text(doc)
+    assert "Novgorod" in _by_text(doc)
+    assert "Russian Orthodox Church" not in _spot("Priests of the Russian Orthodox Church held a service.")
+
+
+@pytest.mark.parametrize(
+    "text,zone",
+    [
+        ("The blast happened at 3:40 Moscow time in Kazan, officials said.", "Moscow"),
+        ("Flights resumed at 09:00 Beijing time in Shanghai.", "Beijing"),
+    ],
+)
+@pytest.mark.issue(16)
+def test_a_clock_zone_is_no_place(text: str, zone: str) -> None:
+    doc = _geocode(text)
+    assert zone not in _by_text(doc)
+    assert zone not in _entity_labels(doc)  # part of a time, not a place entity
+    assert len(doc.places) == 1  # the place the text does name
+
+
+@pytest.mark.issue(16)
+def test_gmt_is_no_place() -> None:
+    assert _geocode("The polls closed at 22:00 GMT on Sunday.").places == ()
+
+
+@pytest.mark.issue(16)
+def test_a_people_is_no_place_even_when_ner_calls_it_one() -> None:
+    doc = _geocode("Two Nigerians were killed when gunmen attacked the bus, police said.")
+    assert doc.places == ()
+    assert _entity_labels(doc)["Nigerians"] == "NORP"
+    from eventlens.model import Entity
+    from eventlens.stages.geocode import spot_toponyms
+
+    text = "Three Croats were killed."
+    ent = Entity(text="Croats", label="GPE", canonical="Croats", start=6, end=12)
+    doc = Document(doc_id="s", path="s.txt", format="txt", raw_text=text, text=text, entities=[ent])
+    assert [t.kind for t in spot_toponyms(doc, load_gazetteer(), GeocodeSettings())] == ["demonym"]
+
+
+@pytest.mark.issue(16)
+def test_a_city_as_the_subject_of_a_government_verb_is_its_government_not_a_place() -> None:
+    doc = _geocode("Washington invaded Iraq in 2003, and later Washington has warned Moscow against escalation.")
+    assert "Washington" not in _by_text(doc)
+    assert {"Iraq", "Moscow"} <= set(_by_text(doc))
+    assert all(e.label == "ORG" for e in doc.entities if e.text == "Washington")
+
+
+@pytest.mark.issue(16)
+def test_a_city_after_a_preposition_stays_a_place() -> None:
+    doc = _geocode("Officials in Washington said the talks would resume in Geneva.")
+    assert {"Washington", "Geneva"} <= set(_by_text(doc))
+
+
+@pytest.mark.issue(16)
+def test_a_union_of_states_is_no_continent_point() -> None:
+    doc = _geocode("The EU imposed new sanctions on Tuesday, and farmers protested in Brussels.")
+    assert "EU" not in _by_text(doc)
+    assert _entity_labels(doc)["EU"] == "ORG"
+    assert "Brussels" in _by_text(doc)
+
+
+@pytest.mark.issue(16)
+def test_a_metonym_resolves_to_the_seat_of_government_for_scoring() -> None:
+    from eventlens.stages.geocode import Toponym, resolve_toponyms
+
+    text = "Washington said it would respond."
+    doc = Document(doc_id="s", path="s.txt", format="txt", raw_text=text, text=text)
+    (place,) = resolve_toponyms(doc, [Toponym(0, 10, "Washington", "metonym")], load_gazetteer(), GeocodeSettings())
+    assert place is not None and place.precision == PlacePrecision.TOWN
+    assert haversine_km(place.lat, place.lon, 38.9, -77.04) < 20

@@ -19,7 +19,9 @@ name labelled differently in one report. The corrections, in order:
 5. a single name equal to the surname of a full PERSON name in the report is that person;
 6. PERSON/ORG mentions that the gazetteer knows as a place in the report's countries become GPE,
    demonyms become NORP, and a word qualifying a role ("Kosovar Prime Minister") is not an ORG;
-7. each distinct name takes the label most of its mentions have in the report.
+7. each distinct name takes the label most of its mentions have in the report;
+8. place names that name no place here take their kind: a people is NORP, a union of states or a city
+   standing for its government ORG, and a clock's zone ("3:40 Moscow time") is no entity (issue 16).
 
 Canonical names are diacritic-folded with titles stripped (Vučić = Vucic → "Aleksandar Vucic"), so
 the same person gets the same canonical name in every report.
@@ -436,6 +438,28 @@ def _relabel(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
     return out
 
 
+def _not_places(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
+    """Place names that name no place here take their proper kind (issue 16): a people ("three Serbs
+    were killed") is NORP, a union of states ("EU") or a city standing for its government ("Washington
+    invaded") is ORG, and a clock's zone ("3:40 Moscow time") is part of a time, not an entity.
+
+    Runs last, after the label votes, so that one metonymic mention does not relabel the others."""
+    if gaz is None:
+        return spans
+    from .geocode import is_clock_zone, name_kind
+
+    out = []
+    for span in spans:
+        if span.label in _PLACE_LABELS and span.canonical is None:
+            if is_clock_zone(text, span.end):
+                continue
+            kind = name_kind(gaz, text, span.start, span.end)
+            if kind != "place":
+                span = replace(span, label="NORP" if kind == "demonym" else "ORG")
+        out.append(span)
+    return out
+
+
 @lru_cache(maxsize=1)
 def _role_after_re() -> re.Pattern[str]:
     roles = sorted(load_lexicon("titles.json")["roles"], key=len, reverse=True)
@@ -488,6 +512,7 @@ def entities_for(doc: Document, parsed: Sequence[tuple[NerInput, Any]], gaz: Any
     spans = _relabel(text, spans, gaz)
     spans = _vote_labels(text, spans)
     spans = _relabel(text, spans, gaz)  # surnames again, now that labels agree
+    spans = _not_places(text, spans, gaz)
     entities = []
     for span in spans:
         surface = text[span.start : span.end]

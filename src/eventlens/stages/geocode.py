@@ -215,7 +215,9 @@ _GOVERNMENT_VERB = re.compile(
     r"signed|signs|approved|approves|dismissed|dismisses|summoned|summons|welcomed|welcomes|"
     r"critici[sz]ed|critici[sz]es|annexed|annexes|backed|backs|supported|supports|opposed|opposes|retaliates)\b"
 )
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|near|to|of|into|outside|across|around|over|via|and)[\s\u00a0]+$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?:\b(?:[Ii]n|[Aa]t|[Ff]rom|[Nn]ear|[Tt]o|[Oo]f|[Ii]nto|[Oo]utside|[Aa]cross|[Aa]round|[Oo]ver|[Vv]ia)|[A-Z][\w’'.-]*,?\s+and)[\s\u00a0]+$"
+)  # "officials in Washington said", "in London and Washington said"
 _GOVERNMENT_SEAT_MIN_POPULATION = 100_000
 
 
@@ -241,7 +243,7 @@ def name_kind(gaz: Any, text: str, start: int, end: int) -> str:
         and exact[0].kind not in _NATION_KINDS
         and any(e.kind == "city" and e.population >= _GOVERNMENT_SEAT_MIN_POPULATION for e in exact)
         and _GOVERNMENT_VERB.match(text, end)
-        and not _PREPOSITION_BEFORE.search(text, max(0, start - 12), start)
+        and not _PREPOSITION_BEFORE.search(text, max(0, start - 40), start)
     ):
         return "metonym"
     return "place"
