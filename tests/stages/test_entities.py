@@ -187,3 +187,19 @@ def test_a_single_word_qualifying_a_role_is_not_an_organisation() -> None:
     text = "Report\n\nThe Kosovar Prime Minister Albin Kurti said the attackers were armed."
     found = _entities(text, ner_scope="all")
     assert not any(t == "Kosovar" and label == "ORG" for t, label, _ in found)
+
+
+@pytest.mark.issue(16)
+def test_a_region_read_as_a_person_becomes_a_place_and_a_people_read_as_a_place_a_norp() -> None:
+    from eventlens.stages.entities import _not_places, _Span
+    from eventlens.stages.geocode import load_gazetteer
+
+    gaz = load_gazetteer()
+    if gaz is None:
+        pytest.skip("the shipped gazetteer file is not built")
+    text = "Tamil Nadu asked the court to act after two Nigerians were hurt at 3:40 Moscow time."
+    spans = [_Span(0, 10, "PERSON"), _Span(44, 53, "GPE"), _Span(72, 78, "GPE")]
+    assert [(text[s.start : s.end], s.label) for s in _not_places(text, spans, gaz)] == [
+        ("Tamil Nadu", "GPE"),
+        ("Nigerians", "NORP"),
+    ]

@@ -441,15 +441,24 @@ def _relabel(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
 def _not_places(text: str, spans: list[_Span], gaz: Any | None) -> list[_Span]:
     """Place names that name no place here take their proper kind (issue 16): a people ("three Serbs
     were killed") is NORP, a union of states ("EU") or a city standing for its government ("Washington
-    invaded") is ORG, and a clock's zone ("3:40 Moscow time") is part of a time, not an entity.
+    invaded") is ORG, and a clock's zone ("3:40 Moscow time") is part of a time, not an entity. And the
+    other way round, a PERSON of several words that is a country's or region's own name is GPE.
 
     Runs last, after the label votes, so that one metonymic mention does not relabel the others."""
     if gaz is None:
         return spans
     from .geocode import is_clock_zone, name_kind
 
+    from ..geo.gazetteer import fold
+
     out = []
     for span in spans:
+        surface = text[span.start : span.end]
+        if span.label == "PERSON" and span.canonical is None and " " in surface and not _role(text, span):
+            # "Tamil Nadu" read as a person: a name of several words that is a country's or a first-level
+            # region's own name is that place, wherever the report is from
+            if any(e.kind in ("country", "region") and fold(e.name) == fold(surface) for e in gaz.lookup(surface)):
+                span = replace(span, label="GPE")
         if span.label in _PLACE_LABELS and span.canonical is None:
             if is_clock_zone(text, span.end):
                 continue
