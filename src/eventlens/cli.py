@@ -290,7 +290,7 @@ def eval_times(
     data: Annotated[Optional[Path], typer.Option(help="The incidents gold folder (default: ../shared/eval/incidents).")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
 ) -> None:
-    """Score event dates from the time stage against the incident dates, beside the publication-day baseline."""
+    """Score event dates from the time stage against the incident dates, beside the publication-day and dateparser baselines."""
     from .eval.common import default_eval_dir
     from .eval.times import evaluate_times
 
@@ -305,11 +305,12 @@ def eval_times(
     table.add_column("value", justify="right")
     table.add_row("includes gold date (temporal.rules.v1)", f"{scores['includes']:.4f}")
     table.add_row("baseline: incident on the publication day", f"{scores['baseline_publication_day']:.4f}")
+    table.add_row("baseline: dateparser search_dates includes gold date", f"{scores['baseline_dateparser']:.4f}")
     for split in ("dev", "test"):
         part = results["splits"][split]
         table.add_row(
-            f"  {split} ({part['documents']} docs): includes / baseline",
-            f"{part['includes']:.4f} / {part['baseline_publication_day']:.4f}",
+            f"  {split} ({part['documents']} docs): includes / publication day / dateparser",
+            f"{part['includes']:.4f} / {part['baseline_publication_day']:.4f} / {part['baseline_dateparser']:.4f}",
         )
     table.add_row("first day-level time is gold", f"{scores['first']:.4f}")
     table.add_row("earlier of the first two is gold", f"{scores['lead']:.4f}")
@@ -320,6 +321,7 @@ def eval_times(
     table.add_row("after publication: other", str(counts["after_publication_other"]))
     table.add_row("documents failed before the stage", str(counts["failed"]))
     table.add_row("stage speed (docs/s)", f"{results['docs_per_second']:.0f}")
+    table.add_row("dateparser speed (docs/s)", f"{results['dateparser_docs_per_second']:.0f}")
     console.print(table)
     if json_out is not None:
         json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
