@@ -358,6 +358,39 @@ def eval_quotes(
         json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
+@eval_app.command("casualties")
+def eval_casualties(
+    data: Annotated[Optional[Path], typer.Option(help="The incidents gold folder (default: ../shared/eval/incidents).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Score killed and injured per incident (fused by the largest claim) beside the first-number regex baseline."""
+    from .eval.casualties import evaluate_casualties
+    from .eval.common import default_eval_dir
+
+    folder = data or default_eval_dir() / "incidents"
+    if not (folder / "docs.jsonl.gz").is_file() or not (folder / "incidents.jsonl").is_file():
+        _error(f"{folder}: no docs.jsonl.gz and incidents.jsonl (pass --data)")
+        raise typer.Exit(2)
+    results = evaluate_casualties(folder, _settings(config, set_))
+    table = Table(title=f"killed / injured on {folder} ({results['documents']} documents)")
+    for column in ("figure", "system", "scope", "exact", "within 1", "strict (null wrong)", "N"):
+        table.add_column(column, justify="right")
+    for figure in ("killed", "injured"):
+        for system in ("ours", "baseline"):
+            scores = results[system][figure]
+            for scope, score in (*((f"incidents {k}", v) for k, v in scores["incidents"].items()), ("documents", scores["documents"])):
+                table.add_row(
+                    figure, "eventlens" if system == "ours" else "first-number regex", scope,
+                    f"{score['exact']:.3f}", f"{score['within1']:.3f}", f"{score['strict']:.3f}", str(score["n"]),
+                )  # fmt: skip
+    console.print(table)
+    console.print(f"documents failed before the stages: {results['failed']}; pipeline speed {results['docs_per_second']} docs/s")
+    if json_out is not None:
+        json_out.write_text(json.dumps({k: v for k, v in results.items() if k != "per_document"}, indent=2) + "\n", encoding="utf-8")
+
+
 @eval_app.command("events")
 def eval_events(
     data: Annotated[Optional[Path], typer.Option(help="The event-typing gold folder (default: ../shared/eval/events).")] = None,
