@@ -130,9 +130,15 @@ def run_eventlens(spec: dict[str, Any], result: dict[str, Any]) -> None:
         cpu0 = _cpu_s()
         t0 = time.perf_counter()
 
-        def progress(count: int) -> None:
+        def progress(update: Any) -> None:
+            # api.RunProgress (documents through every stage so far), or an int (documents just finished)
             nonlocal done
-            done += count
+            if isinstance(update, int):
+                done += update
+            elif update.documents == done:
+                return  # the same documents at a later stage: one sample per document count
+            else:
+                done = update.documents
             trace.append([done, round(time.perf_counter() - t0, 4), round(_rss_mib() or 0.0, 1)])
 
         outcome = ingest(spec["paths"], db=db, settings=settings, progress=progress)
