@@ -85,6 +85,37 @@ _NP_STOP = (
 _NP_WORD = rf"(?:(?!(?:{_NP_STOP})\b)[\w’'-]+,?\s+)"
 
 
+_LIST_DET = r"(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|his|her|their|both|its)"
+_LIST_ITEM = (
+    rf"(?:{_LIST_DET}\s+)?(?:(?:\d+-year-old|young|little|teenage|elderly|adult|infant|local|unidentified)\s+)?"
+    r"(?!(?:were|was|are|is|have|has|had|been|being|who|and)\b)(?:[a-z-]+)"
+)
+
+
+def _list_count(items: str) -> int | None:
+    """People in a coordinated list of victims ('three children and two adults' -> 5), or None when an item
+    is not a person noun the group lexicon knows."""
+    from ..numbers import number_value
+
+    parts = [p.strip() for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", items) if p.strip()]
+    if len(parts) < 2:
+        return None
+    table = _group_of_noun()
+    total = 0
+    for part in parts:
+        words = part.split()
+        head = words[-1].lower()
+        if head == "couple":
+            total += 2
+            continue
+        if head not in table and not _is_age(head):
+            return None
+        first = words[0].lower()
+        value = number_value(first) if len(words) > 1 else None
+        total += value if value else (1 if not head.endswith("s") or head in ("boss",) else 2)
+    return total
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     lex = _lexicon()
@@ -103,6 +134,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "three Serbs were killed", "one of them died", "two more were seriously injured"
         "subject": re.compile(
             rf"\b{victims}(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)", re.IGNORECASE
+        ),
+        # "three children and two adults were found dead", "a mother, father, and toddler were killed"
+        "listed": re.compile(
+            rf"(?P<list>(?:{_LIST_ITEM}(?:\s*,\s*(?:and\s+)?|\s+and\s+)){{1,5}}{_LIST_ITEM})\s+"
+            rf"(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)",
+            re.IGNORECASE,
         ),
         # "he was later pronounced dead", "the victim died", "Matt Smith, 15, died"
         "singular": re.compile(
@@ -191,8 +228,13 @@ def _security_agent() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{agents})\b", re.IGNORECASE)
 
 
+_CONJOINED = re.compile(
+    r"^\s*(?:,\s*)?and\s+(?:(?P<det>a|an|the|his|her|their|one|two|three|\d+)\s+)?(?:(?:\d+-year-old|young|little|teenage)\s+)?"
+    r"(?P<noun>[a-z-]+)\b",
+    re.IGNORECASE,
+)
 _LATER_DIED = re.compile(
-    r"^[^.;]{0,80}?\b(?:and|but|who|before)\s+(?:later\s+|then\s+|subsequently\s+|eventually\s+)?"
+    r"^[^.;,]{0,60}?\b(?:and|but)\s+(?:later\s+|then\s+|subsequently\s+|eventually\s+)?"
     r"(?:died|was\s+pronounced\s+dead|was\s+killed|succumbed)\b",
     re.IGNORECASE,
 )
@@ -206,9 +248,11 @@ def _by_security(sentence: str) -> bool:
 
 
 def _subject_is_security(before: str) -> bool:
-    """Whether the clause before an active figure verb has a security force as its subject."""
-    clause = re.split(r"[,;:]|\b(?:and|but|while|when|after|as)\b", before)[-1]
-    return bool(_security_agent().search(clause))
+    """Whether a security force is the subject right before an active figure verb ("police killed",
+    "troops shot and killed"); "police charged the man suspected of killing" is not one."""
+    clause = re.split(r"[,;:]|\b(?:and|but|while|when|after|as|of|who|that)\b", before)[-1]
+    words = clause.split()[-4:]
+    return bool(_security_agent().search(" ".join(words)))
 
 
 class _Reader:
@@ -320,6 +364,14 @@ class _Reader:
             if group is None:
                 continue
             add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), match.group("tail")), match.start(), match.end())
+        for match in pats["listed"].finditer(sentence):
+            total = _list_count(match.group("list"))
+            if total:
+                fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("a_") and value)
+                if fig in ("shot", "injured") and _LATER_DIED.match(sentence[match.end() :]):
+                    fig = "killed"
+                add(RawClaim(fig, "unknown", Count(value=total), s_start + match.start(), s_start + match.end(), (s_start, s_end)),
+                    match.start(), match.end())
         for match in pats["subject"].finditer(sentence):
             add(self._subject_claim(match, sentence, s_start, s_end), match.start(), match.end())
         for match in pats["singular"].finditer(sentence):
@@ -331,9 +383,16 @@ class _Reader:
             if match is None:
                 continue
             fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("b_") and value)
+            if fig in ("injured", "shot") and re.search(r"(?i)\b(?:fatally|mortally)\s+$", self.text[max(s_start, match.start() - 12) : match.start()]):
+                fig = "killed"  # "fatally injuring Maleki Parker"
             if fig in ("killed", "injured", "shot", "abducted"):
-                claim = RawClaim(fig, "unknown", Count(value=1), match.start(), entity.end, (s_start, s_end))
-                add(claim, match.start() - s_start, entity.end - s_start)
+                total, end = 1, entity.end
+                for other in self._entities_in(entity.end, s_end):
+                    gap = self.text[end : other.start]
+                    if other.label == "PERSON" and other.start >= end and re.fullmatch(r",?\s+(?:and\s+)?(?:(?:his|her)\s+\w+,?\s+)?(?:\d+-year-old\s+)?", gap):
+                        total, end = total + 1, other.end
+                claim = RawClaim(fig, "unknown", Count(value=total), match.start(), end, (s_start, s_end))
+                add(claim, match.start() - s_start, end - s_start)
         for match in pats["noun"].finditer(sentence):
             add(self._np_claim(_noun_figure(match.group("fig")), match, sentence, s_start, s_end, "", ""), match.start(), match.end())
         for match in pats["none"].finditer(sentence):
@@ -363,6 +422,13 @@ class _Reader:
             return None
         if _NOT_VICTIMS.match(np.strip()) or re.match(r"\s*-?\s*(?:year|month)s?[- ]old", sentence[match.end("count") :]):
             return None
+        if re.search(r"(?i)\b(?:of|than|aged?|ages|No\.|#|Sept?|Oct|Nov|Dec|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
+                     r"January|February|March|April|May|June|July|August|September|October|November|December)\.?\s*$", before) and not match.group("qual"):
+            return None  # "a father of two children was shot", "on Sept. 3 died": not the victims' count
+        if re.match(r"(?i)(?:was|is|has\s+been)\b", match.group("aux").strip()) and (count.value or 0) > 1 and not np.strip():
+            return None  # a plural count with a singular verb is no count of people: "Jamie Clayton, 22 was shot"
+        if re.search(r"[A-Z][\w’'-]+,\s*$", before) and (match.group("n") or "").isdigit() and (count.value or 0) < 120 and not np.strip():
+            return None  # an age after a name: "Calvin Williams, 24 was shot"
         if re.search(r"[,(]\s*$", before) and re.match(r"\s*,", sentence[match.end("count") :]):
             return None  # an age in apposition: "Smith, 26, was killed"
         single = match.group("single")
@@ -434,6 +500,7 @@ class _Reader:
             fig = "killed"
         claim = RawClaim(fig, group, Count(value=1), s_start + match.start(), s_start + match.end(), (s_start, s_end))
         claim.implicit = True
+        claim.additive = bool(re.search(r"(?i)\balso\b", match.group("aux")))
         if group == "unknown" and (_by_security(after) or _OPERATION.search(sentence)):
             claim.group = "attackers"
         return claim
@@ -461,6 +528,17 @@ class _Reader:
             fig = "killed"  # "shooting three people to death"
         if re.match(r"\s*:\d", sentence[match.end("count") :]):
             return None  # a clock time: "the shooting about 8:30"
+        if fig == "killed" and count.value and re.match(r"\s*(?:and|,)\s+(?:then\s+)?(?:himself|herself)\b", sentence[match.end() :]):
+            count = replace(count, value=count.value + 1)  # "killed his two children and himself"
+        more = _CONJOINED.match(sentence[match.end() :])
+        if more and count.value is not None:
+            noun = more.group("noun").lower()
+            if noun in _group_of_noun() or _is_age(noun):
+                from ..numbers import number_value
+
+                extra = number_value(more.group("det")) if more.group("det") else None
+                count = replace(count, value=count.value + (extra or 1))  # "shot a man and a 2-year-old boy"
+                single = ""
         claim = RawClaim(fig, group, count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
         claim.implicit = single in ("a", "an")
         claim.additive = bool(match.group("more")) or single == "another"
@@ -566,7 +644,7 @@ def find_claims(text: str, entities: Sequence[Entity] = (), sentences: Sequence[
     """
     spans = list(sentences) if sentences is not None else sentence_spans(text)
     claims = _Reader(text, entities, spans).run()
-    return settle_hits(_parts_that_died(claims))
+    return settle_hits(_add_more(_parts_that_died(claims)))
 
 
 def _parts_that_died(claims: list[RawClaim]) -> list[RawClaim]:
@@ -587,6 +665,21 @@ def _parts_that_died(claims: list[RawClaim]) -> list[RawClaim]:
     return [c for c in out if not (c.figure in ("injured", "shot") and c.count.value == 0 and c.notes)]
 
 
+def _add_more(claims: list[RawClaim]) -> list[RawClaim]:
+    """'X was shot. Y was also shot.': an additive figure counts on top of the last one of its kind."""
+    for index, claim in enumerate(claims):
+        if not claim.additive or claim.count.value is None:
+            continue
+        earlier = [c for c in claims[:index] if c.figure == claim.figure and c.count.value is not None
+                   and claim.start - c.end < 600 and c.group in (claim.group, "unknown")]
+        if earlier and claim.implicit:
+            base = earlier[-1]
+            claim.count = replace(claim.count, value=base.count.value + claim.count.value)
+            claim.notes.append(f"with the {base.count.value} before")
+            claim.implicit = base.implicit
+    return claims
+
+
 def settle_hits(claims: list[RawClaim]) -> list[RawClaim]:
     """People shot, and people hurt who are named one by one ("he was shot", "the girl is in critical
     condition"), are injured only past the number killed: they are often the same victims."""
@@ -598,12 +691,14 @@ def settle_hits(claims: list[RawClaim]) -> list[RawClaim]:
             out.append(claim)
             continue
         value = claim.count.value if claim.count.value is not None else claim.count.low
-        if value is None or claim.notes:
+        if value is None or any("of them died" in note for note in claim.notes):
             claim.figure = "injured"
             out.append(claim)
             continue
         if value <= killed:
             continue
+        if claim.figure == "shot" and claim.implicit:
+            continue  # "he was shot" states a hit, not its outcome: no injured claim without an outcome word
         if killed:
             claim.count = replace(claim.count, value=value - killed, low=None, high=None)
             claim.notes.append(f"{killed} of them died")

@@ -40,10 +40,11 @@ _BACKGROUND_CUE = re.compile(
     r"\b(?:since\s+(?:the\s+)?(?:(?:end|start|beginning|outbreak)\s+of\s+|(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December|early|late|last|(?:19|20)\d\d)\b)|"
     r"(?:last|previous|past)\s+(?:year|month|years|months|decade)(?:['’]s)?|earlier\s+this\s+(?:year|month)|"
-    r"(?:a\s+|one\s+|two\s+|three\s+|several\s+|many\s+|\d+\s+)(?:years?|months?|decades?)\s+(?:ago|earlier|before)|"
+    r"(?:a\s+|one\s+|two\s+|three\s+|four\s+|several\s+|many\s+|\d+\s+)(?:years?|months?|weeks?|decades?)\s+(?:ago|earlier|before|after)|"
+    r"(?:separate|unrelated|other|several)\s+(?:shootings|incidents|attacks|killings|homicides)|"
     r"in\s+(?:19|20)\d\d\b|(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\s+war|anniversary|"
     r"(?:the\s+)?(?:previous|earlier|prior|similar|former)\s+(?:attack|clash|shooting|incident|violence|unrest|round|protest)s?|"
-    r"history\s+of|so\s+far\s+this\s+year|this\s+year\s+alone|since\s+the\s+(?:start|beginning)\s+of\s+the\s+year|(?:\w+|\d+)\s+(?:years|months|decades)\s+after)\b",
+    r"history\s+of|so\s+far\s+(?:this|in)\s+(?:year|month|(?:19|20)\d\d)|from\s+January\s+(?:to|through)|since\s+January\b|this\s+year\s+alone|since\s+the\s+(?:start|beginning)\s+of\s+the\s+year|(?:\w+|\d+)\s+(?:years|months|decades)\s+after)\b",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:]|\s[-–]\s|\b(?:while|whereas|but)\b")
@@ -297,11 +298,13 @@ _ELSEWHERE_CUE = re.compile(r"\b(?:hospitals?|clinic|medical\s+cent(?:er|re)|tak
 def _incident_place(text: str, places: Sequence[Place], spans: Sequence[tuple[int, int]], all_places: Sequence[Place]) -> Place | None:
     """Where the incident happened: the place its sentences name most often and after a location word, below
     country level where one is named; not a place the wounded were taken to or support came from."""
-    inside = [p for p in places if any(s <= p.start < e for s, e in spans) and p.lat is not None]
+    # A place the gazetteer lacks (no point yet) counts too: the corpus stage may locate it later, and
+    # an unknown village is more likely the scene than the country around it.
+    inside = [p for p in places if any(s <= p.start < e for s, e in spans) and p.precision != PlacePrecision.CONTINENT]
     pool = inside or [p for p in all_places if p.lat is not None and p.precision not in (PlacePrecision.CONTINENT, None)]
     if not pool:
         return None
-    finer = [p for p in pool if p.precision not in (PlacePrecision.COUNTRY, PlacePrecision.CONTINENT, None)]
+    finer = [p for p in pool if p.precision not in (PlacePrecision.COUNTRY, PlacePrecision.CONTINENT)]
     pool = finer or pool
     scores: dict[str, float] = {}
     first: dict[str, Place] = {}

@@ -3,7 +3,8 @@
 One small place is spelled differently by different reports (machine translation, transliteration,
 case endings), and only some reports say where it is. Places that no gazetteer entry resolved
 (``unresolved`` or ``anchor:*``) are grouped across the documents of a run when their folded names
-are close (rapidfuzz ratio, or the same consonant skeleton) and the reports share a country; each
+are close (rapidfuzz ratio, or the same consonant skeleton) and the reports share a country (any
+chain of close names makes one group, whatever order the reports come in); each
 group then takes one canonical name (its most frequent spelling) and the point of its most precise
 member (a stated relation such as "northwest of X" beats a paragraph neighbour). The rule that
 answered is kept in ``method`` (``corpus:<method of the member that gave the point>``).
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ..geo.gazetteer import fold, skeleton
-from ..model import Document, Place
+from ..model import Document, IncidentMention, Place
 from ..registry import stage
 from ..settings import LinkSettings
 
@@ -62,11 +63,51 @@ def _same_place(a: _Member, b: _Member, cfg: LinkSettings) -> bool:
     return a.key == b.key or skeleton(a.key) == skeleton(b.key) or fuzz.ratio(a.key, b.key) >= cfg.name_similarity
 
 
+def _single_linkage(members: list[_Member], cfg: LinkSettings) -> list[list[_Member]]:
+    """Groups of members joined by any chain of close names, within buckets of the same first letter.
+
+    The groups are the connected components, so they do not depend on the order the documents come in
+    (joining each member to the first group it matched split "Banska ... Banjska ... Banjske" in two
+    when the reports came in another order; issue 16).
+    """
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    buckets: dict[str, list[int]] = {}
+    for index, member in enumerate(members):
+        buckets.setdefault(member.key[:1], []).append(index)
+    for indexes in buckets.values():
+        for position, i in enumerate(indexes):
+            for j in indexes[:position]:
+                if root(i) != root(j) and _same_place(members[i], members[j], cfg):
+                    parent[root(i)] = root(j)
+    grouped: dict[int, list[_Member]] = {}
+    for index, member in enumerate(members):
+        grouped.setdefault(root(index), []).append(member)
+    return list(grouped.values())
+
+
+def _with_places(incidents: tuple[IncidentMention, ...], places: tuple[Place, ...]) -> tuple[IncidentMention, ...]:
+    """Incidents whose place is one of the relinked places take its new name and point (same offsets)."""
+    by_span = {(p.start, p.end): p for p in places}
+    return tuple(
+        incident.model_copy(update={"place": by_span[(incident.place.start, incident.place.end)]})
+        if incident.place is not None and (incident.place.start, incident.place.end) in by_span
+        else incident
+        for incident in incidents
+    )
+
+
 @stage(
     "link.places.v1",
     slot="link",
     requires=("places",),
-    assigns=("places",),
+    assigns=("places", "incidents"),
     section="link",
     kind="corpus",
 )
@@ -78,18 +119,7 @@ def link_places(docs: Callable[[], Iterator[Document]], cfg: LinkSettings) -> It
         for index, place in enumerate(doc.places):
             if _linkable(place):
                 members.append(_Member(doc.doc_id, index, place, fold(place.text), countries))
-    # Single-linkage grouping within buckets of the same first letter (names differing there are not linked).
-    groups: list[list[_Member]] = []
-    buckets: dict[str, list[list[_Member]]] = {}
-    for member in members:
-        bucket = buckets.setdefault(member.key[:1], [])
-        for group in bucket:
-            if any(_same_place(member, other, cfg) for other in group):
-                group.append(member)
-                break
-        else:
-            bucket.append([member])
-            groups.append(bucket[-1])
+    groups = _single_linkage(members, cfg)
     updates: dict[str, dict[int, Place]] = {}
     for group in groups:
         located = [m for m in group if m.place.lat is not None]
@@ -118,4 +148,4 @@ def link_places(docs: Callable[[], Iterator[Document]], cfg: LinkSettings) -> It
         changed = updates.get(doc.doc_id)
         if changed:
             places = tuple(changed.get(i, place) for i, place in enumerate(doc.places))
-            yield doc.model_copy(update={"places": places})
+            yield doc.model_copy(update={"places": places, "incidents": _with_places(doc.incidents, places)})
