@@ -49,6 +49,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -83,8 +84,39 @@ _PASSIVE_END = re.compile(r"\b(?:was|were|been|being|be|is|are)\s*$", re.I)
 _SKIP_PART = re.compile(r"^\s*(?:who|which|whose|where|when|speaking|according|in|on|at|after|during|for|with)\b", re.I)
 _CLAUSE_END = re.compile(r";|,\s*(?:while|whereas|but)\b|\s+while\s|\s+whereas\s|\s+but\s|\.(?=\s|$)|[!?]|\n")
 _AFTER_TAIL = re.compile(
-    r"^[\s,]*(?:$|[.;:!?]|(?:in|on|at|during|after|before|to|from|via|adding|according|when|while|as|through|late|early|last|this)\b)",
+    r"^[\s,]*(?:$|[.;:!?]|(?:in|on|at|during|after|before|to|from|via|by|adding|according|when|while|as|through|late|early|last|this)\b)",
     re.I,
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# the listener of "told": a pronoun, reporters, or a capitalised name ("ABC12 News", "The Atlanta Journal")
+_LISTENER = re.compile(
+    r"\s+(?:(?:us|me|him|her|them|reporters|journalists|the press|the media|police|investigators|officers|the court|"
+    r"the (?:newspaper|agency|station|broadcaster|channel|outlet|radio|jury|judge|paper))\b"
+    r"|(?:the\s+|The\s+)?(?!" + _WEEKDAY + r"\b)[A-Z][\w.&'’-]*(?:\s+(?!" + _WEEKDAY + r"\b)[A-Z0-9][\w.&'’-]*){0,5})"
+)
+# after the listener, only when and how it was said: the content came before ("..., X told ABC News Saturday night.")
+_ONLY_CIRCUMSTANCE = re.compile(
+    r"^(?:,?\s*(?:on|late|early|last|this|in an?|by|over the|via|during an?)?\s*(?:" + _WEEKDAY + r"|yesterday|today|tonight|"
+    r"morning|afternoon|evening|night|week|(?:tele)?phone|interview|statement|e-?mail|text message))*\s*[.!?]?\s*$"
+)
+# a clause after the listener: "told ABC12 News the homeowners may not have known"
+_CLAUSE_START = re.compile(
+    r"\s+(?!(?:at|in|on|about|of|for|with|by|from|to|during|after|before|over|via|and|or|but|as|when|while)\b)"
+    r"(?:[a-z]|(?:He|She|They|It|We|I|There|The|This|That|These|Those|His|Her|Their|Our)\b)"
+)
+_AND_BEFORE = re.compile(r"(?:^|\s|,)and\s+(?:also\s+|then\s+|later\s+|further\s+)?$")
+_REDUCED_RELATIVE = re.compile(r"\b[a-z]+(?:ed|en|wn)\s+(?:by|in|as|from|with|at|on|to)\b")
+_RELATIVE_PRONOUN = re.compile(r"\b(?:which|whom|whose|where)\s+(he|she|they|we)\s*$", re.I)
+_NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|our|my|your|this|these|those|such|any|no)|['’]s)\s+$", re.I)
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+([A-Z][\w'’-]+)")
+_AND_THAT = re.compile(r",?\s+and\s+that\s+")
+_PASSIVE_LABEL = re.compile(
+    r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:\w+ly\s+)?"
+    r"(?P<verb>described|labell?ed|branded|called|termed|characteri[sz]ed|qualified)\s+"
+    r"(?:as\s+)?(?P<label>[^.;:,“\"]{2,120}?)\s+by\s+(?P<by>[^.;:,“\"()]{2,80}?)(?=\s*(?:[.;:,]|$)|\s+(?:in|on|at|after|during|who|when|while)\b)"
+)
+_PREPOSITIONS = frozenset(
+    "of to with by from in on at for against about than into between among and or told met near under over after before".split()
 )
 
 
@@ -148,10 +180,42 @@ def _verbs() -> tuple[dict[str, _Verb], re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _cue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     cues = _lexicon()["stance_cues"]
-    return tuple(
-        (stance, re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, cues[stance]), key=len, reverse=True)) + r")\b", re.I))
-        for stance in _lexicon()["stance_order"]
+    extra = _lexicon().get("stance_patterns", {})
+    out = []
+    for stance in _lexicon()["stance_order"]:
+        words = r"\b(?:" + "|".join(sorted(map(re.escape, cues[stance]), key=len, reverse=True)) + r")\b"
+        out.append((stance, re.compile("|".join([words, *extra.get(stance, ())]), re.I)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _cue_exclusions() -> re.Pattern[str] | None:
+    """Phrases that look like a cue but are not one ("called for medical assistance" is no appeal)."""
+    patterns = _lexicon().get("cue_exclusions", ())
+    return re.compile("|".join(patterns), re.I) if patterns else None
+
+
+@lru_cache(maxsize=1)
+def _person_nouns() -> frozenset[str]:
+    return frozenset(_lexicon()["person_nouns"])
+
+
+@lru_cache(maxsize=1)
+def _mention_re() -> re.Pattern[str]:
+    """A sentence opening with an unnamed person as its subject ("The spokesman (of the army) read ...")."""
+    nouns = "|".join(sorted(map(re.escape, _person_nouns()), key=len, reverse=True))
+    return re.compile(
+        r"(?:The|A|An)\s+(?:[\w'’.-]+\s+){0,3}?(?:" + nouns + r")s?\b"
+        r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?(?:\s*\([^()\n]{1,80}\))?"
+        r"(?=\s*,?\s*[a-z])"
     )
+
+
+def _platform_only(words: list[str]) -> bool:
+    """A social network or its page ("the X network", "Twitter") is where something was said, not who said it."""
+    platforms = _lexicon()["platforms"]
+    content = [w for w in words if w not in ("the", "a", "an", "his", "her", "its", "their", "on", "known", "as")]
+    return bool(content) and all(w in platforms for w in content)
 
 
 @lru_cache(maxsize=1)
@@ -234,10 +298,15 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The speaker noun phrase ending right before ``hi`` (a reporting verb), within ``[lo, hi)``."""
     prefix = text[lo:hi]
     last = None
-    for last in _SUBJECT_BOUNDARY.finditer(prefix):
-        pass
+    for match in _SUBJECT_BOUNDARY.finditer(prefix):
+        # "Ministry of Information (Culture and Tourism)": a word inside brackets ends nothing
+        if prefix.count("(", 0, match.start()) <= prefix.count(")", 0, match.start()):
+            last = match
     base = lo + (last.end() if last else 0)
     part = text[base:hi]
+    relative = _RELATIVE_PRONOUN.search(part)
+    if relative:  # "..., in which he said": the pronoun is the subject
+        return base + relative.start(1), base + relative.end(1)
     while True:
         stripped = _TRAILING_FILLER.sub("", part)
         if stripped == part:
@@ -260,10 +329,12 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
         piece = part[a:b]
         if not piece.strip() or _SKIP_PART.match(piece):
             continue
+        if a > 0 and _REDUCED_RELATIVE.search(piece):
+            continue  # an apposition describing the subject: "X, the administration formed by ..., said"
         start = base + a + len(piece) - len(piece.lstrip())
         end = base + a + len(piece.rstrip())
         words = _WORD.findall(text, start, end)
-        if not words or len(words) > 10:
+        if not words or len(words) > 10 or words[0] in _verbs()[0]:
             return None
         return start, end
     return None
@@ -271,9 +342,11 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
 
 def _speaker_like(text: str, np: tuple[int, int], entities: list[Entity]) -> bool:
     words = [w.lower() for w in _WORD.findall(text, *np)]
-    if not words:
+    if not words or _platform_only(words):
         return False
     if len(words) == 1 and words[0] in _lexicon()["pronouns"]:
+        return True
+    if _HONORIFIC.match(text, np[0], np[1]):
         return True
     if any(e.start >= np[0] and e.end <= np[1] and e.label in _SPEAKER_LABELS for e in entities):
         return True
@@ -281,6 +354,9 @@ def _speaker_like(text: str, np: tuple[int, int], entities: list[Entity]) -> boo
 
 
 def _stance_of_content(content: str) -> str:
+    exclusions = _cue_exclusions()
+    if exclusions is not None:
+        content = exclusions.sub(" ", content)
     for stance, pattern in _cue_patterns():
         if pattern.search(content):
             return stance
@@ -298,6 +374,8 @@ def _needs_ok(verb: _Verb, after: str) -> bool:
         return True
     if verb.needs == "that":
         return re.match(r"\s+(?:[^.;:“\"]{0,60}?\s)?that\b", after) is not None
+    if verb.needs == "object":  # "told police that ...", "told ABC News the ...", "..., X told ABC News."
+        return re.match(r"\s+(?:[^.;:“\"]{0,60}?\s)?that\b", after) is not None or _told(after) is not None
     if verb.needs == "as":
         return re.match(r"\s+[^.;:]{0,50}?\bas\b", after) is not None
     if verb.needs == "on":
@@ -307,6 +385,19 @@ def _needs_ok(verb: _Verb, after: str) -> bool:
     if verb.needs == "claim":
         return re.match(r"\s+[^.;:]{0,40}?\b(?:claims?|accusations?|allegations?|reports?)\b", after) is not None
     return False  # "quote": only as the attribution of a direct quote
+
+
+def _told(after: str) -> int | None:
+    """After "told" and its listener: the offset where a clause without "that" starts, -1 when only the
+    circumstances follow (the content came before the speaker), else None."""
+    listener = _LISTENER.match(after)
+    if listener is None:
+        return None
+    rest = after[listener.end() :]
+    if _ONLY_CIRCUMSTANCE.match(rest):
+        return -1
+    clause = _CLAUSE_START.match(rest)
+    return listener.end() + clause.end() - 1 if clause else None
 
 
 def _content_start(text: str, verb: _Verb, pos: int, end: int) -> int:
@@ -330,6 +421,7 @@ def find_quotes(doc: Document, cfg: QuotesSettings) -> tuple[Quote, ...]:
     directs = [s for s in spans if s.direct]
     in_quote = Coverage(len(text), ((s.start, s.end) for s in spans))
     in_direct = Coverage(len(text), ((s.start, s.end) for s in directs))
+    direct_opens = [s.open_mark for s in directs]
     starts = sentence_starts(text)
     entities = sorted((e for e in doc.entities if e.label in (*_SPEAKER_LABELS, "LOC", "FAC")), key=lambda e: e.start)
     forms, verb_re = _verbs()
@@ -338,9 +430,9 @@ def find_quotes(doc: Document, cfg: QuotesSettings) -> tuple[Quote, ...]:
         found.append(_attribute_direct(text, span, starts, entities, forms, verb_re, in_quote))
     if cfg.reported:
         for lo, hi in sentence_spans(text):
-            found.extend(_reported(text, lo, hi, entities, forms, verb_re, in_quote, in_direct))
+            found.extend(_reported(text, lo, hi, entities, forms, verb_re, in_quote, in_direct, direct_opens))
     found.sort(key=lambda f: (f.start, f.order))
-    return _resolve(doc, found, spans, entities, cfg)
+    return _resolve(doc, found, spans, entities, cfg, starts)
 
 
 def _attribute_direct(
@@ -355,21 +447,27 @@ def _attribute_direct(
     close = span.end
     while close < len(text) and text[close] in ".,;:!?… ":
         close += 1
-    if close < len(text) and text[close] in "”\"»’“":
+    next_quote = close > span.end and text[close - 1] == " " and close < len(text) and text[close] in "“„«"
+    if close < len(text) and text[close] in "”\"»’“" and not next_quote:
         close += 1
-    tail_end = _next_sentence_end(text, close)
+    # a quote closed after its full stop and followed by another quote has no attribution after it
+    tail_end = close if next_quote else _next_sentence_end(text, close)
     tail = text[close:tail_end]
     lead = tail.lstrip(" ,—–-\u00a0")
     offset = close + len(tail) - len(lead)
     content = text[span.start : span.end]
-    # ", said the governor" / ", the governor said"
+    # ", said the governor" / ", the governor said"; not ", describing the incident as ..." (a participle adds content)
     inv = verb_re.match(lead)
-    if inv and forms[inv.group()].needs not in ("that",):
+    if inv and forms[inv.group()].needs in (None, "quote") and not inv.group().endswith("ing"):
         np = _np_after(text, offset + inv.end(), tail_end)
         if np and _speaker_like(text, np, entities):
             return _Found(span.start, span.end, True, np, inv.group(), _quote_stance(forms[inv.group()], content), 0)
     for match in verb_re.finditer(lead):
-        if match.start() > 80 or not _AFTER_TAIL.match(lead[match.end() :]):
+        rest = lead[match.end() :]
+        listener = _LISTENER.match(rest) if forms[match.group()].lemma == "tell" else None
+        if listener:  # ", a rescuer told Golden Land Monitor."
+            rest = rest[listener.end() :]
+        if match.start() > 80 or not _AFTER_TAIL.match(rest):
             break
         np = _subject(text, offset, offset + match.start())
         if np and _speaker_like(text, np, entities):
@@ -377,20 +475,30 @@ def _attribute_direct(
         break
     # before the quote, in its sentence: "X said: “", "According to X, “", "X condemned ... calling it “"
     sent_lo = starts[bisect.bisect_right(starts, span.open_mark) - 1]
-    prefix_verbs = [m for m in verb_re.finditer(text, sent_lo, span.open_mark) if not in_quote.overlaps(m.start(), m.end())]
-    stance = _strongest([_verb_stance(forms[m.group()], content) for m in prefix_verbs])
-    for match in reversed(prefix_verbs):
+    prefix_verbs = [
+        m
+        for m in verb_re.finditer(text, sent_lo, span.open_mark)
+        if not in_quote.overlaps(m.start(), m.end()) and not _is_noun(text, sent_lo, m.start())
+    ]
+    stance = _governing_stance([_verb_stance(forms[m.group()], content) for m in prefix_verbs], content)
+    for index in range(len(prefix_verbs) - 1, -1, -1):
+        match = prefix_verbs[index]
         if match.group().endswith("ing"):
             continue
         np = _subject(text, sent_lo, match.start())
+        if np is None and _AND_BEFORE.search(text, sent_lo, match.start()):
+            # "X expressed its solidarity ... and condemned “...”": the subject of the first verb
+            earlier = [_subject(text, sent_lo, m.start()) for m in prefix_verbs[:index] if not m.group().endswith("ing")]
+            np = next((e for e in earlier if e and _speaker_like(text, e, entities)), None)
+            np = np or _clause_subject(text, sent_lo, match.start(), entities, in_quote)
         if np and _speaker_like(text, np, entities):
-            return _Found(span.start, span.end, True, np, match.group(), stance or _stance_of_content(content), 0)
+            return _Found(span.start, span.end, True, np, match.group(), stance, 0)
     according = None
     for according in re.finditer(r"\b[Aa]ccording to\s+([^,.;“\"]{2,80})", text[sent_lo : span.open_mark]):
         pass
     if according:
         np = (sent_lo + according.start(1), sent_lo + according.end(1))
-        return _Found(span.start, span.end, True, _trim(text, np), "according to", stance or _stance_of_content(content), 0)
+        return _Found(span.start, span.end, True, _trim(text, np), "according to", stance, 0)
     # a colon ending the sentence before: "The post reads:" / "X told reporters:"
     prev_lo = starts[max(bisect.bisect_right(starts, span.open_mark) - 2, 0)]
     before = text[prev_lo:span.open_mark].rstrip(" “\"«„\n")
@@ -398,8 +506,8 @@ def _attribute_direct(
         for match in reversed(list(verb_re.finditer(text, prev_lo, prev_lo + len(before)))):
             np = _subject(text, prev_lo, match.start())
             if np and _speaker_like(text, np, entities):
-                return _Found(span.start, span.end, True, np, match.group(), stance or _stance_of_content(content), 0)
-    return _Found(span.start, span.end, True, None, None, stance or _stance_of_content(content), 0, carry=True)
+                return _Found(span.start, span.end, True, np, match.group(), stance, 0)
+    return _Found(span.start, span.end, True, None, None, stance, 0, carry=True)
 
 
 def _quote_stance(verb: _Verb, content: str) -> str:
@@ -412,9 +520,55 @@ def _strongest(stances: list[str | None]) -> str | None:
     return min(present, key=order.index) if present else None
 
 
+def _governing_stance(stances: list[str | None], content: str) -> str:
+    """The stance of a quote after its introducing clause: the verb nearest the quote governs it ("denied ...
+    and accused the police of “...”" is an accusation); a neutral nearest verb leaves it to the content, then
+    to the other verbs of the clause."""
+    if stances and stances[-1]:
+        return stances[-1]
+    from_content = _stance_of_content(content)
+    if from_content != "claim":
+        return from_content
+    return _strongest(stances) or "claim"
+
+
+def _is_noun(text: str, lo: int, pos: int) -> bool:
+    """A verb form after an article or a possessive is a noun: "the group's claims", "the report"."""
+    return _NOUN_BEFORE.search(text[max(lo, pos - 12) : pos]) is not None
+
+
+def _clause_subject(text: str, lo: int, hi: int, entities: list[Entity], in_quote: Coverage) -> tuple[int, int] | None:
+    """The named subject of the clause before ``hi``: the first speaker entity (or an opening pronoun) of the
+    sentence that a verb follows and no preposition precedes ("At one point Murphy broke down and claimed")."""
+    opening = re.match(r"\s*(He|She|They)\s+[a-z]", text[lo:hi])
+    if opening:
+        return lo + opening.start(1), lo + opening.end(1)
+    for e in entities:
+        if e.start < lo or e.label not in _SPEAKER_LABELS or in_quote.overlaps(e.start, e.end):
+            continue
+        if e.end > hi:
+            break
+        before = re.sub(r"(?:\b(?:the|a|an)\s+)$", "", text[lo : e.start], flags=re.I)
+        previous = _WORD.findall(before[-30:])
+        if previous and previous[-1].lower() in _PREPOSITIONS and not before.rstrip().endswith(","):
+            continue
+        follow = re.match(r"(?:\s*\([^()]*\))?\s+([a-z]+)", text[e.end : hi])
+        if follow and follow.group(1) not in _PREPOSITIONS and follow.group(1) not in ("who", "which", "whose"):
+            return e.start, e.end
+    return None
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Rep|Sen|Gov|Amb|St|No|Jr|Sr)|\b[A-Z])$")
+
+
 def _next_sentence_end(text: str, pos: int) -> int:
-    match = re.compile(r"[.!?](?=\s|$)|\n").search(text, pos)
-    return match.start() if match else len(text)
+    for match in _SENTENCE_END.finditer(text, pos):
+        at = match.start()
+        if match.group() == "." and _ABBREVIATION.search(text, max(pos, at - 5), at):
+            continue  # "Mr. Lajcak wrote": an abbreviation, not the end of the sentence
+        return at
+    return len(text)
 
 
 def _np_after(text: str, pos: int, end: int) -> tuple[int, int] | None:
@@ -458,11 +612,12 @@ def _reported(
     verb_re: re.Pattern[str],
     in_quote: Coverage,
     in_direct: Coverage,
+    direct_opens: list[int],
 ) -> list[_Found]:
     out: list[_Found] = []
     main_subject: tuple[int, int] | None = None
     for match in verb_re.finditer(text, lo, hi):
-        if in_quote.overlaps(match.start(), match.end()):
+        if in_quote.overlaps(match.start(), match.end()) or _is_noun(text, lo, match.start()):
             continue
         verb = forms[match.group()]
         after = text[match.end() : hi]
@@ -470,30 +625,47 @@ def _reported(
             continue
         if match.group().endswith("ing"):
             np = main_subject
+            if np is None and text[lo : match.start()].rstrip().endswith(","):
+                # "..., Murphy was interviewed on Tuesday, saying ...": the subject of the clause before
+                np = _clause_subject(text, lo, match.start(), entities, in_quote)
         else:
             np = _subject(text, lo, match.start())
+            if np is None and _AND_BEFORE.search(text, lo, match.start()):
+                # "X claimed responsibility and said that ...", "Murphy broke down and claimed ..."
+                np = main_subject or _clause_subject(text, lo, match.start(), entities, in_quote)
             if np is None or not _speaker_like(text, np, entities):
                 continue
             main_subject = np
         if np is None:
             continue
-        start = _content_start(text, verb, match.end(), hi)
-        end = _clause_end(text, start, hi, verb_re)
+        told = _told(after) if verb.needs == "object" and not re.match(r"\s+(?:[^.;:“\"]{0,60}?\s)?that\b", after) else None
+        if told == -1:
+            start = end = hi  # "..., X told ABC News on Saturday.": the content is before
+        elif told is not None:
+            start = match.end() + told
+            end = _clause_end(text, start, hi, verb_re)
+        else:
+            start = _content_start(text, verb, match.end(), hi)
+            end = _clause_end(text, start, hi, verb_re)
         comma = text.rfind(",", lo, np[0])
         if (start >= end or _AFTER_TAIL.match(text[match.end() : hi]) and not text[match.end() : hi].strip(" .")) and (
             comma >= lo and not text[comma + 1 : np[0]].strip()
         ):
             # "Two more were injured, the minister added.": the content comes before the speaker
             start, end = lo, comma
-        while end > start and text[end - 1] in " ,;:\u00a0":
-            end -= 1
-        if start >= end or text[start] in "“\"«„‘" or in_direct.overlaps(start, end):
+        if start < end and start in direct_opens:
+            continue  # "He said that “...”": the direct quote is the statement
+        clipped = _clip_at_quote(text, start, end, direct_opens, verb_re)
+        while clipped > start and text[clipped - 1] in " ,;:\u00a0":
+            clipped -= 1
+        if start >= clipped or in_direct.overlaps(start, clipped):
             continue
-        if len(_WORD.findall(text, start, end)) < 2:
+        if len(_WORD.findall(text, start, clipped)) < (2 if clipped == end else 3):
             continue
-        content = text[start:end]
-        stance = _verb_stance(verb, content) or _stance_of_content(content)
-        out.append(_Found(start, end, False, np, match.group(), stance, 1))
+        for a, b in _split_that(text, start, clipped):
+            content = text[a:b]
+            stance = _verb_stance(verb, content) or _stance_of_content(content)
+            out.append(_Found(a, b, False, np, match.group(), stance, 1))
     for according in re.finditer(r"\b[Aa]ccording to\s+([^,.;“\"]{2,80})", text[lo:hi]):
         np = _trim(text, (lo + according.start(1), lo + according.end(1)))
         a_start, a_end = lo + according.start(), lo + according.end()
@@ -509,16 +681,62 @@ def _reported(
         if start >= end or in_direct.overlaps(start, end) or len(_WORD.findall(text, start, end)) < 3:
             continue
         out.append(_Found(start, end, False, np, "according to", _stance_of_content(text[start:end]), 1))
+    out.extend(_passive(text, lo, hi, entities, in_direct))
+    return out
+
+
+def _clip_at_quote(text: str, start: int, end: int, direct_opens: list[int], verb_re: re.Pattern[str]) -> int:
+    """The end of a reported clause that runs into a direct quote: before the quote mark, without the
+    reporting verb that introduces the quote ("it's under investigation, and went on to say, “...”")."""
+    index = bisect.bisect_left(direct_opens, start)
+    if index == len(direct_opens) or direct_opens[index] >= end:
+        return end
+    end = direct_opens[index]
+    last = None
+    for last in verb_re.finditer(text, start, end):
+        pass
+    if last is not None and not text[last.end() : end].strip(" ,:\u00a0"):
+        cut = max(text.rfind(",", start, last.start()), text.rfind(" and ", start, last.start()))
+        if cut > start and last.start() - cut < 30:
+            return cut
+    return end
+
+
+def _split_that(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A reported clause with a second "that" clause ("said a jet was heard ..., and that no armed group was
+    present") is two statements."""
+    parts = []
+    for match in _AND_THAT.finditer(text, start, end):
+        parts.append((start, match.start()))
+        start = match.end()
+    parts.append((start, end))
+    return [(a, b) for a, b in parts if len(_WORD.findall(text, a, b)) >= 2]
+
+
+def _passive(text: str, lo: int, hi: int, entities: list[Entity], in_direct: Coverage) -> list[_Found]:
+    """ "The attack was described as a terrorist act by X": X describes, the label is the content (its stance
+    from the label: "a terrorist act" condemns, "stable" claims)."""
+    out = []
+    for match in _PASSIVE_LABEL.finditer(text, lo, hi):
+        np = _trim(text, match.span("by"))
+        if not _speaker_like(text, np, entities) or in_direct.overlaps(*match.span("label")):
+            continue
+        stance = _stance_of_content(match.group("label"))
+        out.append(_Found(match.start("label"), match.end("label"), False, np, match.group("verb"), stance, 1))
     return out
 
 
 def _resolve(
-    doc: Document, found: list[_Found], spans: list[_Span], entities: list[Entity], cfg: QuotesSettings
+    doc: Document, found: list[_Found], spans: list[_Span], entities: list[Entity], cfg: QuotesSettings, starts: list[int]
 ) -> tuple[Quote, ...]:
     text = doc.text
     in_quote = Coverage(len(text), ((s.start, s.end) for s in spans))
     persons = [e for e in entities if e.label == "PERSON" and not in_quote.overlaps(e.start, e.end)]
-    person_starts = [e.start for e in persons]
+    # a person named inside what someone reported is not who "he" is next ("The spokesman said Smith was held.")
+    in_reported = Coverage(len(text), ((f.start, f.end) for f in found if not f.direct))
+    antecedents = [e for e in persons if not in_reported.overlaps(e.start, e.end)]
+    mentions = _mentions(text, starts, in_quote)
+    context = _Context(antecedents, [e.start for e in antecedents], mentions)
     history: list[tuple[int, str, str, str]] = []  # (position, speaker, speaker_text, person|group|written)
     last_direct: tuple[int, str | None, str | None] | None = None
     quotes: list[Quote] = []
@@ -526,7 +744,7 @@ def _resolve(
         speaker: str | None = None
         speaker_text: str | None = None
         if item.np is not None:
-            speaker, speaker_text, kind = _resolve_np(text, item.np, entities, persons, person_starts, history)
+            speaker, speaker_text, kind = _resolve_np(text, item.np, entities, persons, context, history)
             if speaker is not None:
                 history.append((item.np[0], speaker, speaker_text or speaker, kind))
         elif item.carry and last_direct is not None and _paragraphs_between(text, last_direct[0], item.start) <= cfg.carry_paragraphs:
@@ -557,37 +775,99 @@ def _paragraphs_between(text: str, a: int, b: int) -> int:
     return len(re.findall(r"\n\s*\n|\n", text[a:b]))
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a pronoun can stand for: persons named outside quotes and reported content, and the unnamed
+    persons that open a sentence as its subject."""
+
+    persons: list[Entity]
+    person_starts: list[int]
+    mentions: list[tuple[int, str, str, str]]  # (position, speaker, speaker_text, person|group)
+
+
+def _mentions(text: str, starts: list[int], in_quote: Coverage) -> list[tuple[int, str, str, str]]:
+    """Sentences opening with an unnamed person ("The abbot of the monastery was among those hurt."): who a
+    "he said" after them most likely means."""
+    out = []
+    pattern = _mention_re()
+    for lo in starts:
+        while lo < len(text) and text[lo] in " \n\t\u00a0":
+            lo += 1
+        match = pattern.match(text, lo)
+        if match is None or in_quote.overlaps(match.start(), match.end()):
+            continue
+        written = _ARTICLE.sub("", match.group())
+        out.append((match.start(), written, match.group(), _head_kind(written) or "person"))
+    return out
+
+
+def _head_kind(phrase: str) -> str | None:
+    """``person`` (or ``group`` for a plural) when the head noun of ``phrase`` names a person ("EU officials",
+    "the head of BINUH (...)", "the Foreign Office spokesperson"), else None."""
+    head_part = re.split(r"\(|,|\bof\b|\bfor\b|\bat\b|\bin\b", phrase, maxsplit=1)[0]
+    words = _WORD.findall(head_part.lower())
+    if not words:
+        return None
+    head = words[-1]
+    nouns = _person_nouns()
+    if head in nouns:
+        return "person"
+    if (head.endswith("s") and head[:-1] in nouns) or (head.endswith("es") and head[:-2] in nouns) or head == "people":
+        return "group"
+    if head.endswith("men") and head[:-3] + "man" in nouns:
+        return "group"
+    return None
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
 def _resolve_np(
     text: str,
     np: tuple[int, int],
     entities: list[Entity],
     persons: list[Entity],
-    person_starts: list[int],
+    context: _Context,
     history: list[tuple[int, str, str, str]],
 ) -> tuple[str | None, str | None, str]:
     surface = text[np[0] : np[1]]
     words = [w.lower() for w in _WORD.findall(surface)]
     pronouns = _lexicon()["pronouns"]
     if len(words) == 1 and words[0] in pronouns:
-        # "he said": the latest person named, or speaker met, before the pronoun
+        # "he said": the latest person named, unnamed person opening a sentence, or speaker met before it
         want_person = pronouns[words[0]] == "person"
+        kinds = ("person", "written") if want_person else ("group", "written")
         best: tuple[int, str] | None = None
-        index = bisect.bisect_left(person_starts, np[0]) - 1
+        index = bisect.bisect_left(context.person_starts, np[0]) - 1
         if want_person and index >= 0:
-            best = (persons[index].start, persons[index].canonical)
-        for pos, speaker, _written, kind in reversed(history):
-            if pos < np[0] and kind in (("person", "written") if want_person else ("group", "written")):
-                if best is None or pos > best[0]:
-                    best = (pos, speaker)
-                break
+            best = (context.persons[index].start, context.persons[index].canonical)
+        for entries in (history, context.mentions):
+            for pos, speaker, _written, kind in reversed(entries):
+                if pos < np[0] and kind in kinds:
+                    if best is None or pos > best[0]:
+                        best = (pos, speaker)
+                    break
         return (best[1] if best else None), surface, "person" if want_person else "group"
     inside = [e for e in entities if e.start >= np[0] and e.end <= np[1]]
     people = [e for e in inside if e.label == "PERSON"]
     if people:
         return people[0].canonical, surface, "person"
+    honorific = _HONORIFIC.match(text, np[0], np[1])
+    if honorific:  # "Mr. Lajçak": the person of that surname named before (else after)
+        surname = _fold(honorific.group(1))
+        named = [p for p in persons if _fold(p.canonical.split()[-1]) == surname]
+        before = [p for p in named if p.end <= np[0]]
+        if named:
+            return (before[-1] if before else named[0]).canonical, surface, "person"
+        return _ARTICLE.sub("", surface.strip()), surface, "person"
     role = _role_person(text, np, persons)
     if role is not None:
         return role.canonical, surface, "person"
+    head_kind = _head_kind(surface)
+    if head_kind is not None:
+        # "EU officials", "the spokesperson of the UN human rights office": a person of the organisation
+        return _ARTICLE.sub("", surface.strip()), surface, head_kind
     for label in ("ORG", "GPE", "NORP"):
         named = [e for e in inside if e.label == label]
         if named and (label == "ORG" or len(words) <= len(_WORD.findall(named[0].text)) + 1):
