@@ -398,8 +398,9 @@ class _Reader:
         for match in pats["none"].finditer(sentence):
             figs = {"casualties": ("killed", "injured"), "injuries": ("injured",), "deaths": ("killed",),
                     "fatalities": ("killed",), "arrests": ("arrested",)}[match.group("fig").lower()]
-            for fig in figs:
-                add(self._claim(fig, "unknown", Count(value=0), s_start, match, (s_start, s_end)), match.start(), match.end())
+            if not overlaps(match.start(), match.end()):
+                taken.append((match.start(), match.end()))
+                found.extend(self._claim(fig, "unknown", Count(value=0), s_start, match, (s_start, s_end)) for fig in figs)
         found.sort(key=lambda c: c.start)
         for claim in found:
             self._settle_group(claim)

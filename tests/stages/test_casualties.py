@@ -1,0 +1,147 @@
+"""casualties.rules.v1 and events.rules.v1 on small inline texts: every casualty form, background cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventlens.model import Document
+from eventlens.numbers import COUNT_PATTERN, parse_count
+from eventlens.registry import get_stage
+from eventlens.settings import Settings
+from eventlens.stages.casualties import find_claims
+
+pytestmark = pytest.mark.issue(12)
+
+
+def _claims(text: str) -> list[tuple[str, str, int | None]]:
+    return [(c.figure, c.group, c.count.value) for c in find_claims(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # number words, digits, qualifiers
+        ("Three soldiers were killed in the ambush.", [("killed", "security_forces", 3)]),
+        ("12 civilians were wounded.", [("injured", "civilians", 12)]),
+        ("At least twenty-one people died.", [("killed", "unknown", 21)]),
+        # attacker/victim inversion: the police are the actors, the attackers the victims
+        ("Police killed three attackers near the bridge.", [("killed", "attackers", 3)]),
+        ("Three gunmen killed five police officers.", [("killed", "security_forces", 5)]),
+        # another / two more / others take the group of the figure before them
+        (
+            "A police officer was killed and another was injured.",
+            [("killed", "security_forces", 1), ("injured", "security_forces", 1)],
+        ),
+        (
+            "A police officer was killed and three others were injured, one of them seriously.",
+            [("killed", "security_forces", 1), ("injured", "security_forces", 3)],
+        ),
+        ("Militants attacked the post, killing one soldier and injuring another.", [("killed", "security_forces", 1), ("injured", "security_forces", 1)]),
+        # "two received bullet wounds ... one of them died": 1 killed, 1 injured
+        (
+            "Two officers received bullet wounds and were taken to hospital, one of them died.",
+            [("injured", "security_forces", 1), ("killed", "security_forces", 1)],
+        ),
+        ("Four people were shot, one fatally.", [("injured", "unknown", 3), ("killed", "unknown", 1)]),
+        # an explicit zero is a figure, not an absence
+        ("No one was killed in the blast.", [("killed", "unknown", 0)]),
+        ("No policeman was injured.", [("injured", "security_forces", 0)]),
+        ("There were no casualties.", [("killed", "unknown", 0), ("injured", "unknown", 0)]),
+        # detention, abduction, siege
+        ("Six people were arrested.", [("arrested", "unknown", 6)]),
+        ("Gunmen abducted 14 students from the school.", [("abducted", "civilians", 14)]),
+        ("Troops surrounded at least 30 gunmen.", [("surrounded", "attackers", 30)]),
+        # lists and singular victims
+        ("Three children and two adults were found dead.", [("killed", "unknown", 5)]),
+        ("A 17-year-old was shot and killed on Friday.", [("killed", "civilians", 1)]),
+        ("The shooting left 3 dead and 5 wounded.", [("killed", "unknown", 3), ("injured", "unknown", 5)]),
+        ("Officers said the attack resulted in the death of a police officer.", [("killed", "security_forces", 1)]),
+    ],
+)
+def test_casualty_forms(text: str, expected: list[tuple[str, str, int | None]]) -> None:
+    assert _claims(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 23-year-old man was arrested.",  # an age is no count
+        "He was shot three times.",  # shots are no victims (and a hit alone states no outcome)
+        "The shooting happened at about 9:30 p.m.",
+        "The father of two children spoke to reporters after the vigil.",
+    ],
+)
+def test_numbers_that_are_not_figures(text: str) -> None:
+    assert [c for c in find_claims(text) if c.figure in ("killed", "injured") and (c.count.value or 0) > 1] == []
+
+
+def test_ranges_and_vague_quantities() -> None:
+    import re
+
+    pattern = re.compile(COUNT_PATTERN, re.IGNORECASE)
+    over = parse_count(pattern.search("over 50"))
+    assert over is not None and over.value is None and over.low == 51
+    at_least = parse_count(pattern.search("at least 30"))
+    assert at_least is not None and (at_least.value, at_least.low) == (30, 30)
+    between = parse_count(pattern.search("between 5 and 10"))
+    assert between is not None and (between.value, between.low, between.high) == (None, 5, 10)
+    several = parse_count(pattern.search("several"))
+    assert several is not None and several.value is None and several.low == 3
+    dozens = parse_count(pattern.search("dozens of"))
+    assert dozens is not None and dozens.value is None and dozens.low == 24
+
+
+def test_a_rising_toll_supersedes() -> None:
+    claims = find_claims("Two people were killed on Monday. The death toll rose to 5 on Tuesday.")
+    toll = [c for c in claims if c.supersedes]
+    assert len(toll) == 1 and toll[0].count.value == 5 and toll[0].figure == "killed"
+
+
+def test_attribution() -> None:
+    claims = find_claims("Three soldiers were killed, according to the defence ministry. Two more were injured, the governor said.")
+    assert claims[0].attributed_to.lower().startswith("defence ministry")
+    assert claims[1].attributed_to == "the governor"
+
+
+def test_contradicting_figures_stay_two_claims() -> None:
+    values = [c.count.value for c in find_claims("One officer was injured. Later the police said three officers were injured.")]
+    assert values == [1, 3]
+
+
+def _incidents(make_doc, text: str, published: str | None) -> Document:
+    settings = Settings()
+    doc = make_doc(text, published)
+    for name in ("temporal.rules.v1", "events.rules.v1", "casualties.rules.v1"):
+        spec = get_stage(name)
+        doc = spec.func(doc, getattr(settings, spec.section))
+    return doc
+
+
+def test_background_cues_keep_old_figures_apart(make_doc) -> None:
+    text = (
+        "Gunmen attacked a police station in the town on Sunday, killing two officers.\n\n"
+        "The region has seen violence since 2019. In March, a similar attack killed 9 soldiers.\n\n"
+        "Last year's clashes left over 50 people injured."
+    )
+    doc = _incidents(make_doc, text, "2024-06-10")
+    main = [i for i in doc.incidents if i.role == "main"]
+    background = [i for i in doc.incidents if i.role == "background"]
+    assert len(main) == 1
+    assert [(c.figure, c.value) for c in main[0].claims] == [("killed", 2)]
+    assert main[0].date == "2024-06-09"
+    figures = {(c.figure, c.value if c.value is not None else c.low) for b in background for c in b.claims}
+    assert ("killed", 9) in figures and ("injured", 51) in figures
+
+
+def test_unknown_publication_day_keeps_the_weekday(make_doc) -> None:
+    doc = _incidents(make_doc, "Sunday's clashes in the village left one soldier dead.", None)
+    main = [i for i in doc.incidents if i.role == "main"][0]
+    assert main.date is None and main.weekday == 6 and main.date_precision == "weekday"
+
+
+def test_non_english_report_is_not_analysed(make_doc) -> None:
+    text = "Gunmen killed three police officers on Sunday."
+    assert _incidents(make_doc, text, "2024-06-10").incidents  # read as English, it tells an incident ...
+    doc = make_doc(text, "2024-06-10", language="de", analysis="not analysed: language de")
+    spec = get_stage("events.rules.v1")
+    assert spec.func(doc, Settings().events).incidents == ()  # ... but a report marked not analysed is left alone
