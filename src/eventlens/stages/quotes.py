@@ -84,7 +84,7 @@ _PASSIVE_END = re.compile(r"\b(?:was|were|been|being|be|is|are)\s*$", re.I)
 _SKIP_PART = re.compile(r"^\s*(?:who|which|whose|where|when|speaking|according|in|on|at|after|during|for|with)\b", re.I)
 _CLAUSE_END = re.compile(r";|,\s*(?:while|whereas|but)\b|\s+while\s|\s+whereas\s|\s+but\s|\.(?=\s|$)|[!?]|\n")
 _AFTER_TAIL = re.compile(
-    r"^[\s,]*(?:$|[.;:!?]|(?:in|on|at|during|after|before|to|from|via|by|adding|according|when|while|as|through|late|early|last|this)\b)",
+    r"^(?:\s*,\s*[a-z]+ing\b|[\s,]*(?:$|[.;:!?]|(?:in|on|at|during|after|before|to|from|via|by|adding|according|when|while|as|through|late|early|last|this)\b))",
     re.I,
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -334,7 +334,9 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
         start = base + a + len(piece) - len(piece.lstrip())
         end = base + a + len(piece.rstrip())
         words = _WORD.findall(text, start, end)
-        if not words or len(words) > 10 or words[0] in _verbs()[0]:
+        # a bracketed gloss ("The head of X (the Special Representative of ...)") does not lengthen the phrase
+        outside = _WORD.findall(re.sub(r"\([^()]*\)", " ", text[start:end]))
+        if not words or len(outside) > 10 or words[0] in _verbs()[0]:
             return None
         return start, end
     return None
@@ -480,7 +482,15 @@ def _attribute_direct(
         for m in verb_re.finditer(text, sent_lo, span.open_mark)
         if not in_quote.overlaps(m.start(), m.end()) and not _is_noun(text, sent_lo, m.start())
     ]
-    stance = _governing_stance([_verb_stance(forms[m.group()], content) for m in prefix_verbs], content)
+    # "condemned what it called “...”": a verb without what it needs ("called on") is no reporting verb here
+    stance = _governing_stance(
+        [
+            _verb_stance(forms[m.group()], content)
+            for m in prefix_verbs
+            if forms[m.group()].needs in (None, "quote") or _needs_ok(forms[m.group()], text[m.end() : span.open_mark + 1])
+        ],
+        content,
+    )
     for index in range(len(prefix_verbs) - 1, -1, -1):
         match = prefix_verbs[index]
         if match.group().endswith("ing"):
@@ -630,7 +640,8 @@ def _reported(
                 np = _clause_subject(text, lo, match.start(), entities, in_quote)
         else:
             np = _subject(text, lo, match.start())
-            if np is None and _AND_BEFORE.search(text, lo, match.start()):
+            coordinated = np is None and _AND_BEFORE.search(text, lo, match.start()) is not None
+            if coordinated:
                 # "X claimed responsibility and said that ...", "Murphy broke down and claimed ..."
                 np = main_subject or _clause_subject(text, lo, match.start(), entities, in_quote)
             if np is None or not _speaker_like(text, np, entities):
@@ -665,6 +676,10 @@ def _reported(
         for a, b in _split_that(text, start, clipped):
             content = text[a:b]
             stance = _verb_stance(verb, content) or _stance_of_content(content)
+            if stance == "claim" and not match.group().endswith("ing") and coordinated and out and out[-1].np == np:
+                # "condemned the attack and said the nation salutes ...": one statement, the stance of its first verb
+                if len(_WORD.findall(text, out[-1].start, out[-1].end)) <= 4:
+                    stance = out[-1].stance
             out.append(_Found(a, b, False, np, match.group(), stance, 1))
     for according in re.finditer(r"\b[Aa]ccording to\s+([^,.;“\"]{2,80})", text[lo:hi]):
         np = _trim(text, (lo + according.start(1), lo + according.end(1)))
@@ -697,8 +712,8 @@ def _clip_at_quote(text: str, start: int, end: int, direct_opens: list[int], ver
         pass
     if last is not None and not text[last.end() : end].strip(" ,:\u00a0"):
         cut = max(text.rfind(",", start, last.start()), text.rfind(" and ", start, last.start()))
-        if cut > start and last.start() - cut < 30:
-            return cut
+        # "condemned what it called “...”": nothing before the quote's own verb is a statement
+        return cut if cut > start and last.start() - cut < 30 else start
     return end
 
 
@@ -754,12 +769,27 @@ def _resolve(
             speaker, speaker_text = history[-1][1], history[-1][2]
         if item.direct:
             last_direct = (item.end, speaker, speaker_text)
+        stance = item.stance or "claim"
+        previous = quotes[-1] if quotes else None
+        if (
+            item.direct
+            and stance == "claim"
+            and previous is not None
+            and not previous.direct
+            and previous.stance in ("denial", "accusation")
+            and speaker is not None
+            and previous.speaker == speaker
+            and _paragraphs_between(text, previous.end, item.start) == 0
+            and len(sentence_starts(text[previous.end : item.start])) <= 2
+        ):
+            # "The spokesman rejected the allegation. “We allow no one ...,” he wrote.": the quote bears it out
+            stance = previous.stance
         target = _target(text, item, entities, speaker)
         quotes.append(
             Quote(
                 speaker=speaker,
                 speaker_text=speaker_text,
-                stance=item.stance or "claim",
+                stance=stance,
                 target=target,
                 text=text[item.start : item.end],
                 direct=item.direct,
