@@ -324,7 +324,7 @@ def _incident_place(text: str, places: Sequence[Place], spans: Sequence[tuple[in
 _DESCRIPTION = re.compile(
     r"\b(?:(?:a|an|the|unknown|masked|armed|several|some|two|three|four|five|dozens\s+of|a\s+group\s+of)\s+)*"
     r"(?:(?:masked|armed|unknown|unidentified|heavily\s+armed|suspected|alleged|professional)\s+)*"
-    r"(?P<head>gunm[ae]n|attackers?|assailants?|militants?|terrorists?|insurgents?|rebels?|bandits?|fighters?|jihadists?|"
+    r"(?P<head>gunm[ae]n|attackers?|armed\s+group|(?<=masked\s)(?:people|men|individuals|persons)|(?<=armed\s)(?:people|men|individuals|persons)|(?:a\s+)?group\s+of\s+(?:\w+\s+){0,2}(?:people|men|individuals)|assailants?|militants?|terrorists?|insurgents?|rebels?|bandits?|fighters?|jihadists?|"
     r"shooters?|suspects?|armed\s+(?:people|men|group|individuals)|(?:criminal\s+)?gangs?|group|mob|protesters|"
     r"demonstrators|rioters|police(?:\s+(?:officers?|patrol|units?))?|officers?|soldiers|troops|army|security\s+forces|"
     r"(?:police\s+)?patrol|civilians|residents|villagers)\b",
@@ -332,50 +332,103 @@ _DESCRIPTION = re.compile(
 )
 
 
+_NOUN_TRIGGER_END = re.compile(r"(?:attack|assault|ambush|clash(?:es)?|raid|shooting|bombing|explosion|blast|strike|violence|offensive|protest|riot|fight(?:ing)?|firefight|shootout)s?$", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_AGENT_AFTER = re.compile(r"^\s*(?:\w+\s+){0,4}?(?:by|from)\s+(?P<who>[^,.;]{2,80})", re.IGNORECASE)
+_TARGET_AFTER = re.compile(r"^\s*(?:on|against|targeting|at)\s+(?P<who>[^,.;]{2,80})", re.IGNORECASE)
+_BETWEEN = re.compile(r"^\s*between\s+(?P<a>[^,.;]{2,60}?)\s+and\s+(?P<b>[^,.;]{2,60})", re.IGNORECASE)
+_CARRIED_OUT = re.compile(r"^\s*,?\s*(?:\w+\s+){0,2}?(?:carried\s+out|claimed|committed|staged|launched|perpetrated)\s+by\s+(?P<who>[^,.;]{2,80})", re.IGNORECASE)
+
+
+def _is_noun_trigger(trigger: str, before: str) -> bool:
+    """Whether a trigger is a noun ("the attack", "police operation") rather than a verb ("attacked")."""
+    words = trigger.lower().split()
+    if re.search(r"\b(?:to|will|would|could|may|might|must|did|do|does)\s+$", before, re.IGNORECASE):
+        return False
+    if re.search(r"\b(?:the|a|an|this|that|these|those|its|his|her|their|our|[\w-]+['’]s)\s+(?:[\w-]+\s+)?$", before, re.IGNORECASE):
+        return True
+    return not (words[0].endswith(("ed", "ing")) or words[-1].endswith("ed")) or bool(_NOUN_TRIGGER_END.search(trigger)) and not words[-1].endswith(("ed", "ing"))
+
+
+def _name_in(doc: Document, start: int, end: int, *, last: bool) -> Actor | None:
+    """The actor a stretch of text names: a description ("masked gunmen", "Kosovo police") or an entity."""
+    chunk = doc.text[start:end]
+    described = list(_DESCRIPTION.finditer(chunk))
+    if described:
+        desc = described[-1] if last else described[0]
+        words = desc.group(0).split()
+        # keep a people or place word right before the description: "Kosovo police", "Serbian gunmen"
+        before = doc.text[max(start, start + desc.start() - 30) : start + desc.start()].split()
+        if before and before[-1][:1].isupper() and before[-1].lower() not in ("the", "a", "an"):
+            words = [before[-1], *words]
+        name = " ".join(w for w in words if w.lower() not in ("a", "an", "the"))
+        return Actor(name=name, role="", kind="description")
+    found = [
+        e for e in doc.entities
+        if start <= e.start and e.end <= end and e.label in _ACTOR_LABELS
+    ]
+    if found:
+        entity = found[-1] if last else found[0]
+        return Actor(name=entity.canonical, role="", kind=entity.label)
+    return None
+
+
 def _actors(doc: Document, sentences: Sequence[SentenceEvent], typing: EventTyping | None) -> tuple[Actor, ...]:
-    """Who acted (actor1) and who was acted upon (actor2), from the first main sentence with a violent trigger."""
-    lead = next((s for s in sentences if any(t.violent for t in s.triggers)), None)
-    if lead is None:
-        return ()
-    trigger = next(t for t in lead.triggers if t.violent)
+    """Who acted (actor1) and who was acted upon (actor2): each violent trigger of the incident's sentences
+    votes, by voice (active "gunmen attacked the police", passive "the patrol was ambushed by ..."), and for
+    a noun trigger by its prepositions ("attack on X", "carried out by Y", "clashes between X and Y")."""
+    votes: dict[str, Counter[str]] = {"actor1": Counter(), "actor2": Counter()}
+    found: dict[str, Actor] = {}
+
+    def vote(role: str, actor: Actor | None, weight: float = 1.0) -> None:
+        if actor is not None:
+            votes[role][actor.name] += weight
+            found.setdefault(actor.name, actor)
+
     text = doc.text
-    before = text[lead.start : lead.start + trigger.start]
-    after = text[lead.start + trigger.end : lead.end]
-    passive = bool(re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", before))
-    by_agent = re.match(r"^\s*(?:\w+\s+){0,4}?by\s+(?P<agent>[^,.;]{2,80})", after)
-    entities = [e for e in doc.entities if lead.start <= e.start < lead.end and e.label in _ACTOR_LABELS]
-
-    def named(span_start: int, span_end: int, chunk: str) -> Actor | None:
-        found = [e for e in entities if span_start <= e.start < span_end]
-        described = list(_DESCRIPTION.finditer(chunk))
-        if described:
-            desc = described[-1] if span_start == lead.start else described[0]
-            return Actor(name=" ".join(desc.group(0).split()), role="", kind="description")
-        if found:
-            entity = found[-1] if span_start == lead.start else found[0]
-            return Actor(name=entity.canonical, role="", kind=entity.label)
-        return None
-
-    subject_span = (lead.start, lead.start + trigger.start)
-    object_span = (lead.start + trigger.end, lead.end)
-    clause_before = re.split(r"[,;:]\s", before)[-1]
-    subject = named(subject_span[1] - len(clause_before), subject_span[1], clause_before)
-    clause_after = re.split(r"[,;:]\s", after)[0]
-    obj = named(object_span[0], object_span[0] + len(clause_after), clause_after)
+    for rank, sent in enumerate(sentences[:12]):
+        for trigger in _triggers_in(sent, "main"):
+            if not trigger.violent:
+                continue
+            # a death says little of who attacked whom ("police killed three attackers" in a raid on the police)
+            weight = (1.0 / (1 + rank)) * (0.3 if trigger.category == "killing" else 1.0)
+            t_start, t_end = sent.start + trigger.start, sent.start + trigger.end
+            before = text[sent.start : t_start]
+            after = text[t_end : sent.end]
+            clause_start = t_start - len(re.split(r"[,;:]\s|\b(?:when|where|after|as|while)\s", before)[-1])
+            clause_end = t_end + len(re.split(r"[,;:]\s|\b(?:when|where|after|as|while|killing|injuring|wounding)\b", after)[0])
+            between = _BETWEEN.match(after)
+            if between:
+                vote("actor1", _name_in(doc, t_end + between.start("a"), t_end + between.end("a"), last=False), weight)
+                vote("actor2", _name_in(doc, t_end + between.start("b"), t_end + between.end("b"), last=False), weight)
+                continue
+            if _PASSIVE_BEFORE.search(before):
+                vote("actor2", _name_in(doc, clause_start, t_start, last=True), weight)
+                agent = _AGENT_AFTER.match(after)
+                if agent:
+                    vote("actor1", _name_in(doc, t_end + agent.start("who"), t_end + agent.end("who"), last=False), weight)
+                continue
+            if _is_noun_trigger(trigger.trigger, before):
+                target = _TARGET_AFTER.match(after)
+                if target:
+                    vote("actor2", _name_in(doc, t_end + target.start("who"), t_end + target.end("who"), last=False), weight)
+                agent = _CARRIED_OUT.match(after) or re.match(r"^\s*by\s+(?P<who>[^,.;]{2,80})", after)
+                if agent:
+                    vote("actor1", _name_in(doc, t_end + agent.start("who"), t_end + agent.end("who"), last=False), weight)
+                possessive = re.search(r"(?P<who>[\w\s-]{2,40})['’]s\s+(?:\w+\s+)?$", before)
+                if possessive and not re.search(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|week", possessive.group("who")):
+                    vote("actor1", _name_in(doc, sent.start + possessive.start("who"), sent.start + possessive.end("who"), last=True), weight)
+                continue
+            vote("actor1", _name_in(doc, clause_start, t_start, last=True), weight)
+            vote("actor2", _name_in(doc, t_end, clause_end, last=False), weight)
     actors: list[Actor] = []
-    if passive:
-        if by_agent:
-            agent_start = object_span[0] + by_agent.start("agent")
-            agent = named(agent_start, agent_start + len(by_agent.group("agent")), by_agent.group("agent"))
-            if agent is not None:
-                actors.append(agent.model_copy(update={"role": "actor1"}))
-        if subject is not None:
-            actors.append(subject.model_copy(update={"role": "actor2"}))
-    else:
-        if subject is not None:
-            actors.append(subject.model_copy(update={"role": "actor1"}))
-        if obj is not None and (subject is None or obj.name != subject.name):
-            actors.append(obj.model_copy(update={"role": "actor2"}))
+    first = votes["actor1"].most_common(1)
+    if first:
+        actors.append(found[first[0][0]].model_copy(update={"role": "actor1"}))
+    for name, _ in votes["actor2"].most_common():
+        if not actors or name != actors[0].name:
+            actors.append(found[name].model_copy(update={"role": "actor2"}))
+            break
     return tuple(actors)
 
 
