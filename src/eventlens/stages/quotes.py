@@ -109,7 +109,12 @@ _REDUCED_RELATIVE = re.compile(r"\b[a-z]+(?:ed|en|wn)\s+(?:by|in|as|from|with|at
 _RELATIVE_PRONOUN = re.compile(r"\b(?:which|whom|whose|where)\s+(he|she|they|we)\s*$", re.I)
 _NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|our|my|your|this|these|those|such|any|no)|['’]s)\s+$", re.I)
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+([A-Z][\w'’-]+)")
-_AND_THAT = re.compile(r",?\s+and\s+that\s+")
+_AND_THAT = re.compile(r",\s*and\s+that\s+")
+# what is left of a clause cut at its quote when the quote carries the statement: "in a news conference", "it was a"
+_LEAD_IN = re.compile(
+    r"^(?:in|on|at|during|after|before|from|via|by|to|through)\b|\b(?:a|an|the|was|is|were|are|be|been|of|to|as|that|its|their|his|her)$",
+    re.I,
+)
 _PASSIVE_LABEL = re.compile(
     r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:\w+ly\s+)?"
     r"(?P<verb>described|labell?ed|branded|called|termed|characteri[sz]ed|qualified)\s+"
@@ -672,6 +677,8 @@ def _reported(
         if start >= clipped or in_direct.overlaps(start, clipped):
             continue
         if len(_WORD.findall(text, start, clipped)) < (2 if clipped == end else 3):
+            continue
+        if clipped != end and _LEAD_IN.search(text[start:clipped]):
             continue
         for a, b in _split_that(text, start, clipped):
             content = text[a:b]
