@@ -105,6 +105,8 @@ def _command(args: argparse.Namespace, only: str | None) -> str:
         parts += ["--seed", str(args.seed)]
     if args.eval_dir is not None:
         parts += ["--eval-dir", shlex.quote(str(args.eval_dir))]
+    if args.ner_large and only == "pipeline":
+        parts.append("--ner-large")
     return " ".join(parts)
 
 
@@ -489,6 +491,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out-dir", type=Path, default=HERE / "results", help="where the JSON results go")
     parser.add_argument("--timeout", type=int, default=900, help="seconds one measured process may run before it is stopped")
     parser.add_argument("--keep-temp", action="store_true", help="keep the generated corpus and temporary files")
+    parser.add_argument(
+        "--ner-large",
+        action="store_true",
+        help="pipeline: also measure spaCy NER alone over the 10,000 reports (adds about 5 minutes)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
