@@ -118,13 +118,13 @@ def test_bad_set_value_exits_2(tmp_path: Path) -> None:
 
 
 def test_set_changes_the_setting(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["config", "show", "--set", "dedup.threshold=0.8"])
+    result = CliRunner().invoke(app, ["config", "show", "--json", "--set", "dedup.threshold=0.8"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["dedup"]["threshold"] == 0.8
 
 
 def test_config_show_prints_json(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["config", "show"])
+    result = CliRunner().invoke(app, ["config", "show", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == Settings().model_dump(mode="json")
 
@@ -132,7 +132,7 @@ def test_config_show_prints_json(tmp_path: Path) -> None:
 def test_config_file(tmp_path: Path) -> None:
     config = tmp_path / "eventlens.toml"
     config.write_text("[ingest]\nmax_bytes = 1234\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["config", "show", "--config", str(config)])
+    result = CliRunner().invoke(app, ["config", "show", "--json", "--config", str(config)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["ingest"]["max_bytes"] == 1234
     missing = CliRunner().invoke(app, ["config", "show", "--config", str(tmp_path / "nope.toml")])
@@ -179,3 +179,34 @@ def test_no_arguments_shows_help() -> None:
     result = CliRunner().invoke(app, [])
     assert "Usage" in result.output
     assert result.exit_code in (0, 2)
+
+
+@pytest.mark.issue(16)
+@pytest.mark.parametrize(
+    "pair,fragment",
+    [
+        ("geocode.extra_gazetteer=places-typo.csv", "places-typo.csv: no such file"),
+        ("entities.model=en_core_web_typo", "'en_core_web_typo' is neither"),
+    ],
+)
+def test_a_bad_file_setting_exits_2_before_any_document_is_read(tmp_path: Path, pair: str, fragment: str) -> None:
+    """A mistyped path used to fail every document one by one and exit 1."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(folder), "--out", str(tmp_path / "out"), "--set", pair])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: invalid setting {pair.split('=')[0]}: ")
+    assert fragment in lines[0]
+    assert not (tmp_path / "out").exists()  # nothing was read, stored or written
+
+
+@pytest.mark.issue(16)
+def test_config_show_prints_each_description() -> None:
+    result = CliRunner().invoke(app, ["config", "show", "--set", "dedup.threshold=0.8"])
+    assert result.exit_code == 0, result.output
+    assert "# Estimated Jaccard similarity of word shingles above which a document is a copy of another." in result.stdout
+    assert "# (default: 0.7)\nthreshold = 0.8\n" in result.stdout
+    assert "[geocode]" in result.stdout and "# extra_gazetteer is not set" in result.stdout

@@ -117,3 +117,72 @@ def test_parse_set(pair: str, expected: dict) -> None:
 def test_parse_set_rejects_malformed_pairs(pair: str) -> None:
     with pytest.raises(ConfigError, match="section.key=value"):
         parse_set([pair])
+
+
+# -- issue 16: settings that name a file are checked when settings load -------------------------
+
+PLACES_HEADER = "name,lat,lon,country,admin1,kind,population,alternate_names\n"
+
+
+@pytest.mark.issue(16)
+def test_a_good_places_csv_loads(tmp_path: Path) -> None:
+    csv = tmp_path / "extra.csv"
+    csv.write_text(PLACES_HEADER + "Dolnjarevo,42.95,20.85,XK,,village,300,Dolnjarevë\n", encoding="utf-8")
+    assert load_settings(sets=[f"geocode.extra_gazetteer={csv}"]).geocode.extra_gazetteer == str(csv)
+    assert load_settings(sets=["geocode.extra_gazetteer="]).geocode.extra_gazetteer is None  # empty is unset
+
+
+@pytest.mark.issue(16)
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        (None, "no such file"),
+        ("name,latitude,longitude\nX,1,2\n", "missing required column(s) lat, lon"),
+        (PLACES_HEADER + "Dolnjarevo,42.95,20.85,XK,,village,300,\nGornje,north,20.8,XK,,village,,\n", "line 3: lat 'north' is not a number"),
+        (PLACES_HEADER + "Dolnjarevo,142.95,20.85,XK,,village,300,\n", "line 2: lat 142.95 is outside [-90, 90]"),
+        (PLACES_HEADER + "Dolnjarevo,42.95,20.85,XK,,village,many,\n", "line 2: population 'many' is not a whole number"),
+        (b"name,lat,lon\nPri\xe8tina,42.6,21.1\n", "not UTF-8"),
+    ],
+    ids=["missing", "columns", "lat", "range", "population", "encoding"],
+)
+def test_a_bad_places_csv_is_one_config_error_naming_it(tmp_path: Path, content: str | bytes | None, fragment: str) -> None:
+    csv = tmp_path / "extra.csv"
+    if isinstance(content, bytes):
+        csv.write_bytes(content)
+    elif content is not None:
+        csv.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(sets=[f"geocode.extra_gazetteer={csv}"])
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"invalid setting geocode.extra_gazetteer: {csv}")
+    assert fragment in message
+
+
+@pytest.mark.issue(16)
+def test_a_spacy_model_that_is_not_installed_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="entities.model: 'en_core_web_nonesuch' is neither an installed"):
+        load_settings(sets=["entities.model=en_core_web_nonesuch"])
+    (tmp_path / "model").mkdir()
+    assert load_settings(sets=[f"entities.model={tmp_path / 'model'}"]).entities.model == str(tmp_path / "model")
+
+
+@pytest.mark.issue(16)
+def test_settings_toml_has_every_description_and_loads_back(tmp_path: Path) -> None:
+    import tomllib
+
+    from eventlens.settings import settings_toml
+
+    changed = load_settings(sets=["dedup.threshold=0.8", "ingest.extensions=[\".txt\"]"])
+    text = settings_toml(changed)
+    flat = " ".join(line.removeprefix("# ") for line in text.splitlines() if line.startswith("#"))
+    for section, model in _sections():
+        assert f"[{section}]" in text
+        for key, field in model.model_fields.items():
+            assert " ".join(field.description.split()) in flat, f"{section}.{key}"
+    assert "# (default: 0.7)\nthreshold = 0.8" in text
+    assert "# extra_gazetteer is not set" in text
+    path = tmp_path / "shown.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_settings(path) == changed
+    assert Settings().merged(tomllib.loads(settings_toml())) == Settings()

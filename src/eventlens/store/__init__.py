@@ -1,8 +1,17 @@
 """The store: documents, where each was seen, copy links, failures and MinHash signatures.
 
 SQLAlchemy 2 Core over SQLite by default (WAL, one transaction per batch); any SQLAlchemy URL works
-(PostgreSQL later). Tables are plain (JSON as TEXT) so Datasette and pandas read them directly.
-Writes are upserts by stable id, so re-running on the same input changes nothing.
+(PostgreSQL later). Tables are plain (JSON as TEXT) so Datasette and pandas read them directly, and
+the annotations are tables of their own (``entities``, ``places``, ``times``: one row per mention,
+with ``doc_id`` and the ``start``/``end`` offsets into ``documents.text``), rewritten with their
+document. Writes are upserts by stable id, so re-running on the same input changes nothing.
+
+``corpus_inputs`` keeps, per document, the values the per-document stages gave the fields a corpus
+stage rewrites (``places`` for ``link.places.v1``), so each run's corpus stages start again from the
+evidence of every stored document and the result does not depend on which batch brought it.
+
+An older store is brought up to date when opened: missing tables are created (the annotation tables
+filled from the stored documents) and missing nullable columns added.
 """
 
 from __future__ import annotations
@@ -10,13 +19,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
     Column,
-    Index,
     Engine,
+    Float,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -26,14 +36,18 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     or_,
     select,
+    text as sql_text,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
-from ..dedup import Signature
 from ..model import Document, Failure
+
+if TYPE_CHECKING:  # dedup loads datasketch (and scipy): `eventlens docs` has no use for them
+    from ..dedup import Signature
 
 __all__ = ["Store", "db_url"]
 
@@ -57,6 +71,7 @@ documents = Table(
     Column("text", Text, nullable=False),
     Column("record", Text, nullable=False),  # the whole Document as JSON (raw_html excluded)
     Column("raw_html", Text),
+    Column("analysis", Text),  # why the English stages did not run ("not analysed: language de"), else NULL
 )
 
 sources = Table(
@@ -94,6 +109,62 @@ bands = Table(
 )
 
 
+# One row per annotation, so Datasette and pandas users need not parse the JSON of ``record``;
+# ``idx`` is the annotation's position in the document's tuple, ``start``/``end`` offsets into its text.
+entities = Table(
+    "entities",
+    metadata,
+    Column("doc_id", String(16), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("canonical", Text, nullable=False),
+    Column("role", String(32)),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("doc_id", String(16), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("country", String(8)),
+    Column("admin1", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("precision", String(16)),
+    Column("method", Text),
+    Column("geonames_id", BigInteger),
+)
+
+times = Table(
+    "times",
+    metadata,
+    Column("doc_id", String(16), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", String(32)),
+    Column("precision", String(16)),
+    Column("weekday", Integer),
+)
+
+ANNOTATION_TABLES = (entities, places, times)
+
+corpus_inputs = Table(
+    "corpus_inputs",
+    metadata,
+    Column("doc_id", String(16), primary_key=True),
+    Column("fields", Text, nullable=False),  # JSON object: field -> value before the corpus stages ran
+)
+
+
 def db_url(value: str | Path) -> str:
     """Accept a SQLAlchemy URL or a plain file path (taken as SQLite)."""
     text = str(value)
@@ -111,17 +182,44 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Store:
     """All reads and writes of eventlens data; the only module that knows SQL."""
 
-    def __init__(self, url: str | Path) -> None:
+    def __init__(self, url: str | Path, *, annotations: bool = True) -> None:
+        """Open (or create) the store at ``url``; ``annotations=False`` keeps the annotation tables empty (scratch stores)."""
         self.url = db_url(url)
+        self.annotations = annotations
         try:
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(self.url)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
+            existing = set(inspect(self.engine).get_table_names())
             metadata.create_all(self.engine)
+            self._upgrade(existing)
         except (SQLAlchemyError, OSError) as exc:
             raise StoreError(f"cannot open the store at {self.url}: {exc}") from exc
+
+    def _upgrade(self, existing: set[str]) -> None:
+        """Bring a store written by an older eventlens up to date (new nullable columns, annotation rows)."""
+        if not existing:
+            return
+        found = inspect(self.engine)
+        with self.engine.begin() as conn:
+            for table in metadata.sorted_tables:
+                if table.name not in existing:
+                    continue
+                have = {column["name"] for column in found.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in have and column.nullable:
+                        kind = column.type.compile(dialect=self.engine.dialect)
+                        conn.execute(sql_text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+        if self.annotations and "documents" in existing and any(table.name not in existing for table in ANNOTATION_TABLES):
+            ids = self.document_ids()
+            with self.engine.begin() as conn:
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    rows = conn.execute(select(documents.c.record).where(documents.c.doc_id.in_(chunk))).all()
+                    stored = [Document.model_validate_json(row.record) for row in rows]
+                    _replace_annotations(conn, {doc.doc_id: doc for doc in stored})
 
     def close(self) -> None:
         self.engine.dispose()
@@ -140,10 +238,13 @@ class Store:
         seen_paths: Iterable[tuple[str, str]],
         failed: Iterable[Failure],
         new_signatures: Iterable[Signature] = (),
+        corpus_fields: dict[str, str] | None = None,
     ) -> dict[str, int]:
         """Upsert one batch in one transaction; returns how many documents were inserted and updated.
 
         Each table is read once for the whole batch and new rows go in one multi-row insert.
+        ``corpus_fields`` maps a doc_id to the JSON of its values before the corpus stages (see
+        ``iter_documents_by_ids(before_corpus=True)``).
         """
         counts = {"inserted": 0, "updated": 0}
         docs = {doc.doc_id: doc for doc in docs}
@@ -152,18 +253,22 @@ class Store:
         sigs = {sig.doc_id: sig for sig in new_signatures}
         try:
             with self.engine.begin() as conn:
-                self._write_documents(conn, docs, counts)
+                written = self._write_documents(conn, docs, counts)
+                if self.annotations:
+                    _replace_annotations(conn, written)
                 self._write_sources(conn, paths)
                 self._write_failures(conn, failures_by_key)
                 self._write_signatures(conn, sigs)
+                self._write_corpus_fields(conn, corpus_fields or {})
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to the store at {self.url}: {exc}") from exc
         return counts
 
     @staticmethod
-    def _write_documents(conn: Any, docs: dict[str, Document], counts: dict[str, int]) -> None:
+    def _write_documents(conn: Any, docs: dict[str, Document], counts: dict[str, int]) -> dict[str, Document]:
+        """Insert new documents and update changed ones; returns those written."""
         if not docs:
-            return
+            return {}
         stored = {
             row.doc_id: row
             for row in conn.execute(
@@ -171,6 +276,7 @@ class Store:
             )
         }
         inserts = []
+        written: dict[str, Document] = {}
         for doc_id, doc in docs.items():
             old = stored.get(doc_id)
             if old is not None and old.path != doc.path:
@@ -179,12 +285,32 @@ class Store:
             row = _doc_row(doc)
             if old is None:
                 inserts.append(row)
+                written[doc_id] = doc
             elif old.record != row["record"]:
                 conn.execute(documents.update().where(documents.c.doc_id == doc_id).values(**row))
                 counts["updated"] += 1
+                written[doc_id] = doc
         if inserts:
             conn.execute(documents.insert(), inserts)
             counts["inserted"] += len(inserts)
+        return written
+
+    @staticmethod
+    def _write_corpus_fields(conn: Any, found: dict[str, str]) -> None:
+        if not found:
+            return
+        stored = {
+            row.doc_id: row.fields
+            for row in conn.execute(
+                select(corpus_inputs.c.doc_id, corpus_inputs.c.fields).where(corpus_inputs.c.doc_id.in_(list(found)))
+            )
+        }
+        inserts = [{"doc_id": doc_id, "fields": fields} for doc_id, fields in found.items() if doc_id not in stored]
+        for doc_id, fields in found.items():
+            if doc_id in stored and stored[doc_id] != fields:
+                conn.execute(corpus_inputs.update().where(corpus_inputs.c.doc_id == doc_id).values(fields=fields))
+        if inserts:
+            conn.execute(corpus_inputs.insert(), inserts)
 
     @staticmethod
     def _write_sources(conn: Any, paths: dict[str, str]) -> None:
@@ -255,8 +381,14 @@ class Store:
         data["raw_html"] = row.raw_html
         return Document.model_validate(data)
 
-    def iter_documents_by_ids(self, doc_ids: Sequence[str], *, chunk: int = 500) -> Iterator[Document]:
-        """The stored documents with these ids, in the order given (ids not stored are skipped)."""
+    def iter_documents_by_ids(
+        self, doc_ids: Sequence[str], *, chunk: int = 500, before_corpus: bool = False
+    ) -> Iterator[Document]:
+        """The stored documents with these ids, in the order given (ids not stored are skipped).
+
+        With ``before_corpus``, each document as the per-document stages left it: the fields a corpus
+        stage rewrote take back the values stored in ``corpus_inputs``.
+        """
         for start in range(0, len(doc_ids), chunk):
             ids = list(doc_ids[start : start + chunk])
             with self.engine.connect() as conn:
@@ -264,12 +396,36 @@ class Store:
                     select(documents.c.doc_id, documents.c.record, documents.c.raw_html).where(documents.c.doc_id.in_(ids))
                 )
                 found = {row.doc_id: (row.record, row.raw_html) for row in rows}
+                inputs: dict[str, str] = {}
+                if before_corpus:
+                    inputs = {
+                        row.doc_id: row.fields
+                        for row in conn.execute(
+                            select(corpus_inputs.c.doc_id, corpus_inputs.c.fields).where(corpus_inputs.c.doc_id.in_(ids))
+                        )
+                    }
             for doc_id in ids:
                 if doc_id in found:
                     record, raw_html = found[doc_id]
                     data = json.loads(record)
                     data["raw_html"] = raw_html
+                    if doc_id in inputs:
+                        data.update(json.loads(inputs[doc_id]))
                     yield Document.model_validate(data)
+
+    def corpus_fields_for(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """``doc_id -> JSON`` of the stored values before the corpus stages, for those of ``doc_ids`` that have them."""
+        ids = list(doc_ids)
+        if not ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(corpus_inputs.c.doc_id, corpus_inputs.c.fields).where(corpus_inputs.c.doc_id.in_(ids)))
+            return {row.doc_id: row.fields for row in rows}
+
+    def document_ids(self) -> list[str]:
+        """Every stored doc_id, sorted."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(documents.c.doc_id).order_by(documents.c.doc_id)).scalars())
 
     def iter_documents(self) -> Iterator[Document]:
         """Every stored document, ordered by path."""
@@ -291,6 +447,7 @@ class Store:
             documents.c.outlet,
             documents.c.title,
             documents.c.chars,
+            documents.c.analysis,
         ]
         with self.engine.connect() as conn:
             return [dict(row) for row in conn.execute(select(*cols).order_by(documents.c.path)).mappings()]
@@ -331,7 +488,7 @@ class Store:
         with self.engine.connect() as conn:
             return {
                 table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (documents, sources, failures, signatures, bands)
+                for table in (documents, sources, failures, signatures, bands, *ANNOTATION_TABLES, corpus_inputs)
             }
 
 
@@ -353,4 +510,41 @@ def _doc_row(doc: Document) -> dict[str, Any]:
         "text": doc.text,
         "record": record,
         "raw_html": doc.raw_html,
+        "analysis": doc.analysis,
     }
+
+
+def _annotation_rows(doc: Document) -> dict[Table, list[dict[str, Any]]]:
+    return {
+        entities: [
+            {"doc_id": doc.doc_id, "idx": i, "start": e.start, "end": e.end, "text": e.text, "label": e.label,
+             "canonical": e.canonical, "role": e.role}
+            for i, e in enumerate(doc.entities)
+        ],
+        places: [
+            {"doc_id": doc.doc_id, "idx": i, "start": p.start, "end": p.end, "text": p.text, "name": p.name,
+             "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+             "precision": p.precision.value if p.precision else None, "method": p.method, "geonames_id": p.geonames_id}
+            for i, p in enumerate(doc.places)
+        ],
+        times: [
+            {"doc_id": doc.doc_id, "idx": i, "start": t.start, "end": t.end, "text": t.text, "value": t.value,
+             "precision": t.precision.value if t.precision else None, "weekday": t.weekday}
+            for i, t in enumerate(doc.times)
+        ],
+    }
+
+
+def _replace_annotations(conn: Any, docs: dict[str, Document]) -> None:
+    """The annotation rows of ``docs`` replace whatever those documents had (one delete, one insert per table)."""
+    if not docs:
+        return
+    rows: dict[Table, list[dict[str, Any]]] = {table: [] for table in ANNOTATION_TABLES}
+    for doc in docs.values():
+        for table, found in _annotation_rows(doc).items():
+            rows[table].extend(found)
+    ids = list(docs)
+    for table in ANNOTATION_TABLES:
+        conn.execute(table.delete().where(table.c.doc_id.in_(ids)))
+        if rows[table]:
+            conn.execute(table.insert(), rows[table])
