@@ -334,3 +334,51 @@ def test_a_quote_after_a_full_stop_is_attributed_before_it(make_doc) -> None:
 def test_police_appeal_for_information(make_doc) -> None:
     [quote] = _quotes(make_doc, "A police spokesperson said anyone with information about the shooting should call the tip line.")
     assert quote.stance == "appeal"
+
+
+@pytest.mark.issue(12)
+@pytest.mark.parametrize(
+    ("text", "names", "speaker"),
+    [
+        # ", who said": the noun phrase before the relative; a person in the possessive is not the speaker
+        ("Reporters spoke with Ann's family, who said the girl loved to dance.", [("Ann", "PERSON", "Ann Roe", None)], "Ann's family"),
+        # "which police say": the subject after the relative
+        ("The death, which police say appears to be an accident, shocked the town.", [], "police"),
+        # a name, then its description: the name
+        (
+            '"People are confused about how to act," Chad Day, the county sheriff, told the Daily Post.',
+            [("Chad Day", "PERSON", "Chad Day", None)],
+            "Chad Day",
+        ),
+        # an age between commas is no subject
+        ("Pedro Ruiz, 47, told officers that the gun went off while he was cleaning it.", [("Pedro Ruiz", "PERSON", "Pedro Ruiz", None)], "Pedro Ruiz"),
+        # an abbreviated title does not end the name after an inverted verb
+        ('"It is a tragedy for the whole community," said Lt. Aaron Turk of the sheriff\'s office.', [], "Lt. Aaron Turk of the sheriff's office"),
+        # a name the entity recogniser missed
+        ('"He was a genuinely sweet kid who will be missed," Eric Metcalfe posted on Twitter.', [], "Eric Metcalfe"),
+        # "went on to tell": the subject without the phrasal verb
+        ("Witnesses went on to tell police that three other victims fled the area.", [], "Witnesses"),
+    ],
+)
+def test_subject_forms(make_doc, text: str, names, speaker: str) -> None:
+    [quote] = _quotes(make_doc, text, names)
+    assert quote.speaker == speaker
+
+
+@pytest.mark.issue(12)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police have not confirmed any names at this time.",
+        "The family declined to comment on the shooting.",
+    ],
+)
+def test_negated_reporting_verb_is_no_statement(make_doc, text: str) -> None:
+    assert _quotes(make_doc, text) == []
+
+
+@pytest.mark.issue(12)
+def test_a_911_call_is_no_appeal(make_doc) -> None:
+    text = "Officers responded to a 911 call on Saturday afternoon and found the girl wounded, a police spokeswoman said."
+    [quote] = _quotes(make_doc, text)
+    assert quote.speaker == "police spokeswoman" and quote.stance == "claim"

@@ -77,7 +77,8 @@ _SUBJECT_BOUNDARY = re.compile(
 _TRAILING_FILLER = re.compile(
     r"(?:\s+|,)(?:has|have|had|also|further|then|later|again|once again|reportedly|already|would|will|did|does|"
     r"previously|publicly|strongly|firmly|categorically|immediately|quickly|officially|himself|herself|itself|"
-    r"themselves|in turn|today|yesterday|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s*,?\s*$",
+    r"themselves|in turn|today|yesterday|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+    r"went on to|goes on to|go on to|continued to|continues to|proceeded to)\s*,?\s*$",
     re.I,
 )
 _PASSIVE_END = re.compile(r"\b(?:was|were|been|being|be|is|are)\s*$", re.I)
@@ -106,7 +107,11 @@ _CLAUSE_START = re.compile(
 )
 _AND_BEFORE = re.compile(r"(?:^|\s|,)and\s+(?:also\s+|then\s+|later\s+|further\s+)?$")
 _REDUCED_RELATIVE = re.compile(r"\b[a-z]+(?:ed|en|wn)\s+(?:by|in|as|from|with|at|on|to)\b")
-_RELATIVE_PRONOUN = re.compile(r"\b(?:which|whom|whose|where)\s+(he|she|they|we)\s*$", re.I)
+_RELATIVE_PRONOUN = re.compile(
+    r"\b(?:which|whom|where)\s+(he|she|they|we|(?:the\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?)\s*$", re.I
+)
+_NAME = re.compile(r"(?!(?:The|A|An|In|On|At)\b)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
+_NEGATED = re.compile(r"\b(?:not|never|n['’]t|declined to|refused to|did not|would not)\s+$", re.I)
 _NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|our|my|your|this|these|those|such|any|no)|['’]s)\s+$", re.I)
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+([A-Z][\w'’-]+)")
 _AND_THAT = re.compile(r",\s*and\s+that\s+")
@@ -231,7 +236,8 @@ def _warning_cue() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _speaker_words() -> frozenset[str]:
     roles = load_lexicon("titles.json")["roles"]
-    words = {w.lower() for role in roles for w in role.split()}
+    # "Minister of the Interior" makes "minister" and "interior" speaker words, not "the" or "of"
+    words = {w.lower() for role in roles for w in role.split()} - {"the", "of", "and", "for", "a", "an"}
     return frozenset(words | {w.lower() for w in _lexicon()["speaker_nouns"]} | set(_lexicon()["documents"]))
 
 
@@ -310,8 +316,11 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     base = lo + (last.end() if last else 0)
     part = text[base:hi]
     relative = _RELATIVE_PRONOUN.search(part)
-    if relative:  # "..., in which he said": the pronoun is the subject
+    if relative:  # "..., in which he said", "The death, which police say ...": the subject follows the relative
         return base + relative.start(1), base + relative.end(1)
+    who = re.search(r",\s*(?:who|which)\s*$", part)
+    if who:  # "Channel 9 spoke with Austin's family, who said": the noun phrase before the relative
+        return _antecedent(text, base, base + who.start())
     while True:
         stripped = _TRAILING_FILLER.sub("", part)
         if stripped == part:
@@ -330,12 +339,17 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
         elif ch == "," and depth == 0:
             cuts.append(i + 1)
     bounds = list(zip(cuts, [c - 1 for c in cuts[1:]] + [len(part)]))
-    for a, b in reversed(bounds):
+    kept = [
+        (a, b)
+        for a, b in bounds
+        if part[a:b].strip() and not _SKIP_PART.match(part[a:b]) and not re.fullmatch(r"\s*\d+\s*", part[a:b])
+    ]
+    for a, b in reversed(kept):
         piece = part[a:b]
-        if not piece.strip() or _SKIP_PART.match(piece):
-            continue
         if a > 0 and _REDUCED_RELATIVE.search(piece):
             continue  # an apposition describing the subject: "X, the administration formed by ..., said"
+        if a > 0 and re.match(r"\s*(?:the|a|an)\s", piece) and any(_NAME.fullmatch(part[x:y].strip()) for x, y in kept if x < a):
+            continue  # "Chad Day, the county sheriff, told": the name, not its description
         start = base + a + len(piece) - len(piece.lstrip())
         end = base + a + len(piece.rstrip())
         words = _WORD.findall(text, start, end)
@@ -347,6 +361,20 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     return None
 
 
+def _antecedent(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The noun phrase ending at ``hi`` after the last verb or preposition ("spoke with [Austin's family]")."""
+    words = list(_WORD.finditer(text, lo, hi))
+    start = None
+    for word in reversed(words):
+        token = word.group()
+        if token.lower() in _PREPOSITIONS or token.lower() in _verbs()[0] or re.fullmatch(r"[a-z]+ed", token):
+            break
+        start = word.start()
+    if start is None:
+        return None
+    return start, words[-1].end()
+
+
 def _speaker_like(text: str, np: tuple[int, int], entities: list[Entity]) -> bool:
     words = [w.lower() for w in _WORD.findall(text, *np)]
     if not words or _platform_only(words):
@@ -355,6 +383,8 @@ def _speaker_like(text: str, np: tuple[int, int], entities: list[Entity]) -> boo
         return True
     if _HONORIFIC.match(text, np[0], np[1]):
         return True
+    if _NAME.fullmatch(text[np[0] : np[1]]) and " " in text[np[0] : np[1]]:
+        return True  # a name the entity recogniser missed ("Eric Metcalfe posted")
     if any(e.start >= np[0] and e.end <= np[1] and e.label in _SPEAKER_LABELS for e in entities):
         return True
     return any(w in _speaker_words() for w in words)
@@ -548,8 +578,16 @@ def _governing_stance(stances: list[str | None], content: str) -> str:
 
 
 def _is_noun(text: str, lo: int, pos: int) -> bool:
-    """A verb form after an article or a possessive is a noun: "the group's claims", "the report"."""
-    return _NOUN_BEFORE.search(text[max(lo, pos - 12) : pos]) is not None
+    """A verb form after an article or a possessive is a noun: "the group's claims", "the report"; a base
+    form may have a modifier between ("a 911 call on Saturday")."""
+    if _NOUN_BEFORE.search(text[max(lo, pos - 12) : pos]):
+        return True
+    match = _WORD.match(text, pos)
+    form = match.group() if match else ""
+    verb = _verbs()[0].get(form)
+    if verb is None or form not in (verb.lemma, verb.lemma + "s"):
+        return False
+    return re.search(r"\b(?:the|a|an|its|their|his|our|this|that)\s+[\w'’-]+\s+$", text[max(lo, pos - 30) : pos], re.I) is not None
 
 
 def _clause_subject(text: str, lo: int, hi: int, entities: list[Entity], in_quote: Coverage) -> tuple[int, int] | None:
@@ -573,6 +611,7 @@ def _clause_subject(text: str, lo: int, hi: int, entities: list[Entity], in_quot
     return None
 
 
+_NP_AFTER = re.compile(r"\s+([^,.;:“\"]{2,90}?)(?=\s*(?:[,.;:]|$)|\s+(?:in|on|at|during|after|who|when|adding|according)\b)")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Rep|Sen|Gov|Amb|St|No|Jr|Sr)|\b[A-Z])$")
 
@@ -588,12 +627,16 @@ def _next_sentence_end(text: str, pos: int) -> int:
 
 def _np_after(text: str, pos: int, end: int) -> tuple[int, int] | None:
     """The noun phrase after an inverted verb (", said the governor of X, adding ...")."""
-    match = re.compile(r"\s+([^,.;:“\"]{2,90}?)(?=\s*(?:[,.;:]|$)|\s+(?:in|on|at|during|after|who|when|adding|according)\b)").match(
-        text, pos, end
-    )
+    match = _NP_AFTER.match(text, pos, end)
     if not match:
         return None
-    return match.start(1), match.end(1)
+    stop = match.end(1)
+    while stop < end and text[stop] == "." and _ABBREVIATION.search(text, max(pos, stop - 5), stop):
+        more = re.compile(r"\.([^,.;:“\"]{1,90}?)(?=\s*(?:[,.;:]|$)|\s+(?:in|on|at|during|after|who|when|adding|according|with)\b)").match(text, stop, end)
+        if not more:
+            break
+        stop = more.end(1)  # "said Lt. Aaron Turk": the abbreviation does not end the name
+    return match.start(1), stop
 
 
 def _trim(text: str, np: tuple[int, int]) -> tuple[int, int]:
@@ -638,6 +681,8 @@ def _reported(
         after = text[match.end() : hi]
         if any(after.lstrip().lower().startswith(word) for word in verb.not_before) or not _needs_ok(verb, after):
             continue
+        if _NEGATED.search(text[max(lo, match.start() - 16) : match.start()]):
+            continue  # "Police have not confirmed any names": no statement was made
         if match.group().endswith("ing"):
             np = main_subject
             if np is None and text[lo : match.start()].rstrip().endswith(","):
@@ -887,7 +932,8 @@ def _resolve_np(
                     break
         return (best[1] if best else None), surface, "person" if want_person else "group"
     inside = [e for e in entities if e.start >= np[0] and e.end <= np[1]]
-    people = [e for e in inside if e.label == "PERSON"]
+    # "Austin's family": a person in the possessive is not the speaker
+    people = [e for e in inside if e.label == "PERSON" and not re.match(r"['’]s\b", text[e.end : e.end + 2])]
     if people:
         return people[0].canonical, surface, "person"
     honorific = _HONORIFIC.match(text, np[0], np[1])
