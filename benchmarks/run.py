@@ -251,13 +251,18 @@ def bench_html(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], 
     measured = runner.interleaved(
         {
             "eventlens ingest": {"system": "eventlens", "paths": paths, "slots": slots, "warmup": "html"},
+            "eventlens extract_html": {"system": "eventlens_extract", "source": "html_gz", "files": paths},
             "trafilatura.extract": {"system": "trafilatura", "source": "html_gz", "files": paths},
         },
         repeat,
     )
-    eventlens, trafilatura = measured["eventlens ingest"], measured["trafilatura.extract"]
-    rows = [_rates(eventlens, len(files), uncompressed), _rates(trafilatura, len(files), uncompressed)]
-    comparison = _html_comparison(rows[0], rows[1], repeat)
+    rows = [_rates(found, len(files), uncompressed) for found in measured.values()]
+    comparison = _html_comparison(rows[0], rows[2], repeat)
+    if comparison and "error" not in rows[1]:
+        comparison["eventlens_extract_html_pages_per_s"] = rows[1]["docs_per_s"]
+        comparison["extract_html_speed_ratio_wall"] = round(rows[1]["docs_per_s"] / rows[2]["docs_per_s"], 3)
+        comparison["extract_html_speed_ratio_cpu"] = round(rows[2]["cpu_s"] / rows[1]["cpu_s"], 3)
+        comparison["extract_html_rungs"] = measured["eventlens extract_html"]["median_run"].get("rungs")
     if comparison:
         print(
             f"  HTML ingest: eventlens {comparison['eventlens_pages_per_s']:.1f} pages/s, trafilatura.extract alone "
@@ -265,12 +270,19 @@ def bench_html(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], 
             f"x{comparison['speed_ratio_wall']:.2f} wall, x{comparison['speed_ratio_cpu']:.2f} CPU "
             f"(median of {repeat} interleaved runs each)"
         )
+        if "eventlens_extract_html_pages_per_s" in comparison:
+            print(
+                f"  extraction alone: eventlens extract_html {comparison['eventlens_extract_html_pages_per_s']:.1f} pages/s, "
+                f"x{comparison['extract_html_speed_ratio_wall']:.2f} wall, x{comparison['extract_html_speed_ratio_cpu']:.2f} CPU "
+                f"beside trafilatura.extract; rungs {comparison['extract_html_rungs']}"
+            )
     return {
         "description": (
             "Extraction eval set (Article Extraction Benchmark pages): eventlens.api.ingest into a temporary "
             "SQLite db (read + gunzip + decode + HTML extraction + clean + metadata + langid + dedup + store), "
             "beside trafilatura.extract(html) with default settings on the same HTML strings "
-            "(gunzip and decode not timed for trafilatura)."
+            "(gunzip and decode not timed for trafilatura), and eventlens's extraction alone "
+            "(io.htmltext.extract_html: body and metadata, timed like trafilatura)."
         ),
         "input": {
             "folder": str(html_dir),
@@ -462,6 +474,8 @@ def _summary(written: dict[str, dict[str, Any]]) -> list[str]:
                 notes.append("ingest.max_bytes raised to the file size")
             if row.get("system") == "trafilatura":
                 notes.append("extract() calls only")
+            if row.get("system") == "eventlens_extract":
+                notes.append("extract_html() calls only")
             if "words_per_s" in row:
                 notes.append(
                     f"{row['words_per_s']:,.0f} words/s, start-up {row['startup_s']:.1f} s, RSS growth "
