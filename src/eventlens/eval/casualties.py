@@ -59,7 +59,10 @@ def _group_total(claims: Sequence[CasualtyClaim]) -> int | None:
 
 def document_figure(doc: Document, figure: str) -> int | None:
     """The report's figure (``killed``, ``injured``) for its main incident(s), or None when it states none."""
-    claims = [c for incident in doc.incidents if incident.role == "main" for c in incident.claims if c.figure == figure]
+    claims = [
+        c for incident in doc.incidents if incident.role == "main" for c in incident.claims
+        if c.figure == figure and not c.self_claim
+    ]
     return _group_total(claims)
 
 

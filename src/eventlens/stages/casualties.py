@@ -53,6 +53,8 @@ class RawClaim:
     additive: bool = False  # "two more", "another": counts on top of an earlier figure
     of_previous: bool = False  # "one of them died": part of an earlier figure
     implicit: bool = False  # one victim named, not counted ("he was shot", "the girl was wounded")
+    later: bool = False  # "one of them later died": a death on top of those counted before
+    self_claim: bool = False  # a toll the perpetrators claim for their own attack ("we killed 12 soldiers")
     notes: list[str] = field(default_factory=list)
 
 
@@ -87,7 +89,7 @@ _NP_WORD = rf"(?:(?!(?:{_NP_STOP})\b)[\w’'-]+,?\s+)"
 
 _LIST_DET = r"(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|his|her|their|both|its)"
 _LIST_ITEM = (
-    rf"(?:{_LIST_DET}\s+)?(?:(?:\d+-year-old|young|little|teenage|elderly|adult|infant|local|unidentified)\s+)?"
+    rf"(?:{_LIST_DET}\s+){{0,2}}(?:(?:\d+-year-old|young|little|teenage|elderly|adult|infant|local|unidentified|(?-i:[A-Z][a-z]+))\s+){{0,2}}"
     r"(?!(?:were|was|are|is|have|has|had|been|being|who|and)\b)(?:[a-z-]+)"
 )
 
@@ -110,8 +112,8 @@ def _list_count(items: str) -> int | None:
             continue
         if head not in table and not _is_age(head):
             return None
-        first = words[0].lower()
-        value = number_value(first) if len(words) > 1 else None
+        numbers = [number_value(w) for w in words[:-1]]
+        value = next((n for n in numbers if n), None)
         total += value if value else (1 if not head.endswith("s") or head in ("boss",) else 2)
     return total
 
@@ -187,7 +189,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "no casualties", "there were no injuries", "no one was hurt" is a subject form
         "none": re.compile(r"\bno\s+(?:(?:immediate|other|further|reported)\s+)?(?P<fig>casualties|injuries|deaths|fatalities|arrests)\b", re.IGNORECASE),
         # ", one fatally" / ", one critically" after a figure of people shot or injured
-        "part": re.compile(rf",\s+(?:including\s+)?(?P<count>{count})\s+(?:of\s+them\s+)?(?P<how>fatally|critically|seriously|mortally)\b", re.IGNORECASE),
+        "part": re.compile(
+            rf",\s+(?:including\s+)?(?P<count>{count})\s+(?:of\s+them\s+|(?:[\w-]+\s+){{0,2}}?(?:who|that)\s+)?"
+            rf"(?P<how>fatally|critically|seriously|mortally|later\s+died|subsequently\s+died|died\s+later|has\s+since\s+died|later\s+succumbed)\b",
+            re.IGNORECASE,
+        ),
         # "killing Austin", "fatally shot John Smith": the figure verb right before a person's name
         "before_name": re.compile(rf"\b(?P<fig>{fig_before})\s+$", re.IGNORECASE),
         "fig_group": re.compile("|".join(f"(?P<{fig}>{words})" for fig, words in after.items()), re.IGNORECASE),
@@ -228,6 +234,13 @@ def _security_agent() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{agents})\b", re.IGNORECASE)
 
 
+# A claim of responsibility that boasts of a toll: the group's own figure, not one to count.
+_SELF_CLAIM = re.compile(
+    r"\b(?:claimed\s+responsibility|claiming\s+responsibility|claimed\s+(?:the\s+)?(?:attack|bombing|ambush)|"
+    r"in\s+a\s+(?:statement|claim)\s+(?:of\s+responsibility|posted|published\s+on\s+its)|"
+    r"(?:militants|insurgents|rebels|jihadists|the\s+group)\s+(?:said|claimed|boasted)\s+(?:on\s+\w+\s+)?that\s+(?:they|it)\s+had)\b",
+    re.IGNORECASE,
+)
 _CONJOINED = re.compile(
     r"^\s*(?:,\s*)?and\s+(?:(?P<det>a|an|the|his|her|their|one|two|three|\d+)\s+)?(?:(?:\d+-year-old|young|little|teenage)\s+)?"
     r"(?P<noun>[a-z-]+)\b",
@@ -281,8 +294,10 @@ class _Reader:
                 self.last_source = source
             before = len(self.claims)
             self._read_sentence(start, end)
+            self_claim = bool(_SELF_CLAIM.search(sentence))
             for claim in self.claims[before:]:
                 claim.attributed_to = source or "outlet"
+                claim.self_claim = self_claim and claim.figure == "killed"
         return self.claims
 
     # -- attribution -------------------------------------------------------------------------------------
@@ -347,7 +362,8 @@ class _Reader:
         for match in pats["toll"].finditer(sentence):
             count = parse_count(match)
             if count is not None and not _not_victims(sentence, match.end()):
-                claim = self._claim("killed", "unknown", count, s_start, match, (s_start, s_end))
+                group, _ = _head_group(" ".join(sentence[match.end() :].split()[:3]))
+                claim = self._claim("killed", group if group not in (None, "generic") else "unknown", count, s_start, match, (s_start, s_end))
                 claim.supersedes = bool(re.search(r"(?i)rose|risen|rises|climbed|climbs|increased|jumped|went up|now", match.group(0)))
                 add(claim, match.start(), match.end())
         for match in pats["object"].finditer(sentence):
@@ -464,7 +480,11 @@ class _Reader:
         claim = RawClaim(fig, group or "unknown", count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
         claim.implicit = implicit
         claim.additive = bool(match.group("more")) or (single or "").lower() == "another" or np.strip().lower() in ("others", "other")
-        claim.of_previous = bool(match.group("of")) and re.match(r"(?i)of\s+(?:them|whom|those|these)\b", match.group("of") or "") is not None
+        claim.of_previous = bool(match.group("of")) and (
+            re.match(r"(?i)of\s+(?:them|whom|those|these)\b", match.group("of") or "") is not None
+            or bool(re.match(r"(?i)(?:\w+\s+){0,2}?(?:wounded|injured)\b", np.strip()))
+        )
+        claim.later = bool(re.search(r"(?i)\b(?:later|subsequently|since)\b", match.group("aux")))
         if claim.additive and group in (None, "unknown") and np.strip().lower() in ("", "others", "other", "people", "persons"):
             claim.group = "same"
         if claim.of_previous and group is None:
@@ -570,7 +590,8 @@ class _Reader:
 
     def _part_claim(self, match: re.Match[str], s_start: int, s_end: int) -> None:
         """", one fatally" after a figure of people shot or injured: that one was killed."""
-        if match.group("how").lower() not in ("fatally", "mortally"):
+        how = " ".join(match.group("how").lower().split())
+        if how not in ("fatally", "mortally") and "died" not in how and "succumbed" not in how:
             return
         count = parse_count(match)
         if count is None or count.value is None:
@@ -582,6 +603,7 @@ class _Reader:
         base = earlier[-1]
         claim = RawClaim("killed", base.group, count, pos + 1, s_start + match.end(), (s_start, s_end))
         claim.of_previous = True
+        claim.later = "died" in how or "succumbed" in how
         self.claims.append(claim)
 
     def _settle_group(self, claim: RawClaim) -> None:
@@ -662,6 +684,13 @@ def _parts_that_died(claims: list[RawClaim]) -> list[RawClaim]:
                     base.count = replace(base.count, value=remaining, low=None, high=None)
                     base.notes.append(f"{claim.count.value} of them died")
                     base.implicit = False
+                dead_before = [c for c in out if c.figure == "killed" and c.count.value and c.group in (claim.group, "unknown")
+                               and claim.start - c.end < 600]
+                if claim.later and dead_before:
+                    # "18 died ... one of the 48 wounded later died": 19 killed in all
+                    total = dead_before[-1].count.value + claim.count.value
+                    claim.notes.append(f"with the {dead_before[-1].count.value} killed before")
+                    claim.count = replace(claim.count, value=total)
         out.append(claim)
     return [c for c in out if not (c.figure in ("injured", "shot") and c.count.value == 0 and c.notes)]
 
@@ -755,6 +784,7 @@ def _frozen(text: str, claim: RawClaim, outlet: str) -> CasualtyClaim:
         qualifier=count.qualifier,
         attributed_to=outlet if claim.attributed_to == "outlet" else claim.attributed_to,
         supersedes=claim.supersedes,
+        self_claim=claim.self_claim,
         start=claim.start,
         end=claim.end,
         sentence=" ".join(text[s_start:s_end].split()),
