@@ -222,6 +222,9 @@ class CasualtyClaim(Record):
     qualifier: str | None = Field(default=None, description="'at least', 'about', 'over', 'dozens', ... as written.")
     attributed_to: str = Field(description="Who states it: a canonical entity, an institution, or 'outlet'.")
     supersedes: bool = Field(default=False, description="A revised toll ('the death toll rose to 5').")
+    self_claim: bool = Field(
+        default=False, description="A toll its perpetrators claim for their own attack ('we killed 12 soldiers'): kept, not counted."
+    )
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     sentence: str
