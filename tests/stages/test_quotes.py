@@ -382,3 +382,14 @@ def test_a_911_call_is_no_appeal(make_doc) -> None:
     text = "Officers responded to a 911 call on Saturday afternoon and found the girl wounded, a police spokeswoman said."
     [quote] = _quotes(make_doc, text)
     assert quote.speaker == "police spokeswoman" and quote.stance == "claim"
+
+
+@pytest.mark.issue(12)
+def test_surname_the_recogniser_missed_and_a_name_before_its_possessive_description(make_doc) -> None:
+    text = (
+        '"My babies did not deserve this," an emotional Sheila Pruitt, Shawna Smith\'s mother, said in tears Monday. '
+        "Pruitt said her daughter and son-in-law had been together for a long time."
+    )
+    names = [("Sheila Pruitt", "PERSON", "Sheila Pruitt", None), ("Shawna Smith", "PERSON", "Shawna Smith", None)]
+    quotes = _quotes(make_doc, text, names)
+    assert [(q.speaker, q.direct) for q in quotes] == [("Sheila Pruitt", True), ("Sheila Pruitt", False)]

@@ -72,7 +72,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 # Words that end a reporting clause's subject on the left: what comes before them is another clause.
 _SUBJECT_BOUNDARY = re.compile(
-    r"[;:]|[”\"»]\s*,?|\b(?:while|whereas|but|that|and|after|when|because|before|if|although|as)\s", re.I
+    r"[;:]|[”\"»]\s*,?|\s[—–]\s|\b(?:while|whereas|but|that|and|after|when|because|before|if|although|as)\s", re.I
 )
 _TRAILING_FILLER = re.compile(
     r"(?:\s+|,)(?:has|have|had|also|further|then|later|again|once again|reportedly|already|would|will|did|does|"
@@ -110,6 +110,9 @@ _REDUCED_RELATIVE = re.compile(r"\b[a-z]+(?:ed|en|wn)\s+(?:by|in|as|from|with|at
 _RELATIVE_PRONOUN = re.compile(
     r"\b(?:which|whom|where)\s+(he|she|they|we|(?:the\s+)?[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?)\s*$", re.I
 )
+_DESCRIPTION = re.compile(r"^\s*(?:the|a|an|one of)\s|['’]s\s+[\w-]+\s*$")
+_NAME_END = re.compile(r"(?<![\w'’.-])(?!(?:The|A|An|In|On|At)\b)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}(?=\s*$)")
+_ADVERBIAL_ONLY = re.compile(r"(?:in|on|at|during|after|before|by|from|via|through|with|late|early|last)\s", re.I)
 _NAME = re.compile(r"(?!(?:The|A|An|In|On|At)\b)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 _NEGATED = re.compile(r"\b(?:not|never|n['’]t|declined to|refused to|did not|would not)\s+$", re.I)
 _NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|our|my|your|this|these|those|such|any|no)|['’]s)\s+$", re.I)
@@ -348,8 +351,12 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
         piece = part[a:b]
         if a > 0 and _REDUCED_RELATIVE.search(piece):
             continue  # an apposition describing the subject: "X, the administration formed by ..., said"
-        if a > 0 and re.match(r"\s*(?:the|a|an)\s", piece) and any(_NAME.fullmatch(part[x:y].strip()) for x, y in kept if x < a):
-            continue  # "Chad Day, the county sheriff, told": the name, not its description
+        if a > 0 and _DESCRIPTION.search(piece):
+            # "Chad Day, the county sheriff, told", "Sheila Pruitt, Shawna Smith's mother, said": the name
+            x, y = max((k for k in kept if k[0] < a), default=(a, a))
+            name = _NAME_END.search(part[x:y])
+            if name:
+                return base + x + name.start(), base + x + name.end()
         start = base + a + len(piece) - len(piece.lstrip())
         end = base + a + len(piece.rstrip())
         words = _WORD.findall(text, start, end)
@@ -385,6 +392,10 @@ def _speaker_like(text: str, np: tuple[int, int], entities: list[Entity]) -> boo
         return True
     if _NAME.fullmatch(text[np[0] : np[1]]) and " " in text[np[0] : np[1]]:
         return True  # a name the entity recogniser missed ("Eric Metcalfe posted")
+    if len(words) == 1 and text[np[0]].isupper():
+        # "Pruitt said": the surname of a person the report names, where the recogniser missed this mention
+        if any(e.label == "PERSON" and _fold(e.canonical.split()[-1]) == _fold(words[0]) for e in entities):
+            return True
     if any(e.start >= np[0] and e.end <= np[1] and e.label in _SPEAKER_LABELS for e in entities):
         return True
     return any(w in _speaker_words() for w in words)
@@ -725,6 +736,8 @@ def _reported(
             continue
         if clipped != end and _LEAD_IN.search(text[start:clipped]):
             continue
+        if start > match.start() and in_direct.overlaps(lo, match.start()) and _ADVERBIAL_ONLY.match(text, start, clipped):
+            continue  # "“...,” she said in tears Monday.": when and how, not what
         for a, b in _split_that(text, start, clipped):
             content = text[a:b]
             stance = _verb_stance(verb, content) or _stance_of_content(content)
@@ -937,13 +950,15 @@ def _resolve_np(
     if people:
         return people[0].canonical, surface, "person"
     honorific = _HONORIFIC.match(text, np[0], np[1])
-    if honorific:  # "Mr. Lajçak": the person of that surname named before (else after)
-        surname = _fold(honorific.group(1))
+    if honorific or (len(words) == 1 and surface[:1].isupper()):
+        # "Mr. Lajçak", "Pruitt": the person of that surname named before (else after)
+        surname = _fold(honorific.group(1) if honorific else words[0])
         named = [p for p in persons if _fold(p.canonical.split()[-1]) == surname]
         before = [p for p in named if p.end <= np[0]]
         if named:
             return (before[-1] if before else named[0]).canonical, surface, "person"
-        return _ARTICLE.sub("", surface.strip()), surface, "person"
+        if honorific:
+            return _ARTICLE.sub("", surface.strip()), surface, "person"
     role = _role_person(text, np, persons)
     if role is not None:
         return role.canonical, surface, "person"
