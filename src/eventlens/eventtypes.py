@@ -112,6 +112,23 @@ _ACTOR_HEAD = re.compile(
     r"observers?|monitors?|experts?|units?|camps?|policy|policies)\b",
     re.IGNORECASE,
 )
+# CAMEO 166 (PLOVER SANCTION): withdrawing or expelling peacekeepers, inspectors, monitors, aid workers or
+# diplomats reduces relations; it is no military retreat. The staff follow the trigger ("withdrew its
+# inspectors") or precede a passive one ("peacekeepers were pulled out").
+_STAFF = (
+    r"(?:peace-?keep(?:ers?|ing\s+(?:troops|forces?|contingents?|mission))|inspectors?|observers?|monitors?|"
+    r"(?:aid|relief|humanitarian)\s+(?:workers?|agenc(?:y|ies)|staff|organi[sz]ations?)|diplomats?|ambassadors?|envoys?)"
+)
+_STAFF_AFTER = re.compile(rf"\s+(?:[\w'-]+\s+){{0,3}}?{_STAFF}\b", re.IGNORECASE)
+_STAFF_BEFORE = re.compile(rf"\b{_STAFF}\s+(?:(?:were|was|have|has|had|been|being|are|is)\s+){{0,2}}(?:\w+ly\s+)?$", re.IGNORECASE)
+_WITHDRAW_VERB = re.compile(r"(?:withdr|pull|ship|recall|evacuat|expel|order|send|sent|bring|brought)", re.IGNORECASE)
+# CAMEO 16 (PLOVER SANCTION): aid or supplies reduced, cut, halted, suspended, frozen or withheld.
+_REDUCING = re.compile(
+    r"\b(?:reduc|cut|halt|suspend|stop|freez|froze|withh[oe]ld|end|cancel|curtail|slash|withdr|block|terminat|"
+    r"scal\w*\s+back|scal\w*\s+down|discontinu)\w*\s+(?:off\s+)?(?:(?:all|its|their|the|some|most|further|"
+    r"[\w-]+)\s+){0,2}$",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(r"\b(?:who|whom|whose|which)\b", re.IGNORECASE)
 # The attribution after the last comma (", a human rights group charged", ", officials said").
 _ATTRIBUTION = re.compile(r"\b(?:said|says|reported|reports|told|according\s+to|announced|stated|quoted)\b", re.IGNORECASE)
@@ -170,7 +187,9 @@ def _verb_forms(lemma: str, irregular: dict[str, list[str]]) -> set[str]:
     if lemma in irregular and lemma.endswith(("t", "d")) and not irregular[lemma]:
         # set, put, cut, hit, shut: the past is the lemma; only -s and -ing are added
         return forms | {lemma + "s", lemma + lemma[-1] + "ing", lemma + "ing"}
-    if lemma.endswith("e"):
+    if lemma.endswith("ee"):  # agree, guarantee: agreeing
+        forms |= {lemma + "s", lemma + "d", lemma + "ing"}
+    elif lemma.endswith("e"):
         forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
     elif re.search(r"[^aeiou]y$", lemma):
         forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
@@ -178,8 +197,10 @@ def _verb_forms(lemma: str, irregular: dict[str, list[str]]) -> set[str]:
         forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
     else:
         forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
-        if re.search(r"[aeiou]l$", lemma):  # British doubling: cancelled, travelling
-            forms |= {lemma + "led", lemma + "ling"}
+        if re.search(r"(?:^|[^aeiou])[aeiou][bdglmnprt]$", lemma):
+            # a final consonant after one vowel may double: stepped, permitted, regretted, cancelled (British);
+            # the undoubled forms are kept (visited, opened), a wrong extra form never matches
+            forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
 
 
@@ -321,6 +342,14 @@ def find_triggers(sentence: str) -> list[EventTyping]:
             _INFINITIVE.search(before) or (text.split()[0].lower().endswith("ing") and not _BE.search(before))
         ):
             score -= _NONFINITE_PENALTY
+        if cat.name in ("retreat", "aid") and kind == "verb" and _WITHDRAW_VERB.match(text) and (
+            _STAFF_AFTER.match(sentence, end) or _STAFF_BEFORE.search(before)
+        ):
+            cat = lex.categories["sanction"]
+            score = _kind_score(cat, kind)
+        elif cat.name == "aid" and kind != "weak" and _REDUCING.search(before):
+            cat = lex.categories["sanction"]
+            score = _kind_score(cat, kind)
         if not cat.frame and kind != "weak":
             modal = _MODAL.search(before)
             if modal is not None and start - (len(before) - modal.start()) >= previous_end:
