@@ -172,3 +172,58 @@ def test_actor_codes_split_around_the_trigger() -> None:
     found = actor_codes(text, names.get)
     assert [code for _, _, code in found] == ["RUR", "FRE", "UPR", "IGO"]
     assert [text[s:e] for s, e, _ in found] == ["Ruritanian", "Freedonia", "United Provinces", "UN"]
+
+
+@pytest.mark.parametrize(
+    "text,plover",
+    [
+        # general CAMEO codebook vocabulary, not only the dev sentences' words
+        ("The navy held joint military exercises with its neighbour.", "COOPERATE"),
+        ("The two countries agreed to work closely on border security.", "AGREE"),
+        ("Police teamed up with foreign investigators to trace the money.", "COOPERATE"),
+        ("Troops were placed on high alert along the frontier.", "MOBILIZE"),
+        ("The army massed tanks near the frontier.", "MOBILIZE"),
+        ("The prime minister paid tribute to the rescue workers.", "SUPPORT"),
+        ("The leaders signed an accord on fishing rights.", "SUPPORT"),
+        ("The government severed diplomatic ties with its neighbour.", "SANCTION"),
+        ("The bank froze the assets of the ruling family.", "SANCTION"),
+        ("The rebels disbanded their militia.", "RETREAT"),
+        ("The general stepped down after the vote.", "RETREAT"),
+        ("The minister lashed out at the opposition.", "DISAPPROVE"),
+        ("The court permitted the party to register.", "CONCEDE"),
+        ("The charity pleaded with donors for blankets.", "DEMAND"),
+        ("The government repudiated the report.", "REJECT"),
+    ],
+)
+def test_general_vocabulary(text: str, plover: str) -> None:
+    typing = classify_sentence(text)
+    assert typing is not None and typing.plover_type == plover, (text, typing)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council withdrew its peacekeepers from the region.",
+        "Fifty inspectors were pulled out of the country on Monday.",
+        "The donors cut food aid to the province.",
+        "The agency suspended all relief supplies to the camp.",
+    ],
+)
+def test_withdrawn_staff_and_reduced_aid_are_sanctions(text: str) -> None:
+    typing = classify_sentence(text)
+    assert typing is not None and typing.plover_type == "SANCTION", (text, typing)
+
+
+def test_military_withdrawal_stays_a_retreat() -> None:
+    typing = classify_sentence("The army withdrew its troops from the border town.")
+    assert typing is not None and typing.plover_type == "RETREAT"
+
+
+def test_nonviolent_vocabulary_keeps_violent_triggers() -> None:
+    """A new non-violent phrase never swallows a violent trigger the events stage reads."""
+    for text, category in (
+        ("Protesters blocked the road to the airport.", "barricade"),
+        ("Hundreds marched on the parliament building.", "protest"),
+        ("Gunmen attacked the aid convoy.", "attack"),
+    ):
+        assert any(t.category == category and t.violent for t in find_triggers(text)), text
