@@ -191,14 +191,18 @@ def _verbs() -> tuple[dict[str, _Verb], re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1)
-def _cue_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _cue_patterns() -> tuple[re.Pattern[str], dict[str, str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """One scan for every literal cue (over the lower-cased content), the cue -> stance table, and the
+    regular expressions per stance."""
     cues = _lexicon()["stance_cues"]
+    stance_of: dict[str, str] = {}
+    for stance in reversed(_lexicon()["stance_order"]):  # a cue listed twice keeps the stronger stance
+        for cue in cues[stance]:
+            stance_of[cue.lower()] = stance
+    words = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, stance_of), key=len, reverse=True)) + r")\b")
     extra = _lexicon().get("stance_patterns", {})
-    out = []
-    for stance in _lexicon()["stance_order"]:
-        words = r"\b(?:" + "|".join(sorted(map(re.escape, cues[stance]), key=len, reverse=True)) + r")\b"
-        out.append((stance, re.compile("|".join([words, *extra.get(stance, ())]), re.I)))
-    return tuple(out)
+    patterns = tuple((stance, re.compile("|".join(extra[stance]))) for stance in _lexicon()["stance_order"] if extra.get(stance))
+    return words, stance_of, patterns
 
 
 @lru_cache(maxsize=1)
@@ -405,10 +409,14 @@ def _stance_of_content(content: str) -> str:
     exclusions = _cue_exclusions()
     if exclusions is not None:
         content = exclusions.sub(" ", content)
-    for stance, pattern in _cue_patterns():
-        if pattern.search(content):
-            return stance
-    return "claim"
+    words, stance_of, patterns = _cue_patterns()
+    content = content.lower()
+    found = {stance_of[m.group()] for m in words.finditer(content)}
+    found.update(stance for stance, pattern in patterns if pattern.search(content))
+    if not found:
+        return "claim"
+    order = _lexicon()["stance_order"]
+    return min(found, key=order.index)
 
 
 def _verb_stance(verb: _Verb, content: str) -> str | None:
@@ -914,6 +922,7 @@ def _head_kind(phrase: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
