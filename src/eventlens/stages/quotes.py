@@ -12,7 +12,14 @@ Two kinds of statement, found with regular expressions over the text and its sen
 - **reported speech**: a speaker, a reporting verb and what was said ("X denied any connection with
   the group", "X claimed that ...", "X accused Y of ...", "X called on Y to ...", "..., according to
   X"), without quote marks. The reported content runs from after the verb (and ``that``) to the end of
-  its clause (``; ``, ``, while``, ``, but``, a second reporting verb, the sentence end).
+  its clause (``; ``, ``, while``, ``, but``, a second reporting verb, the sentence end, or the opening
+  mark of a direct quote it introduces, without that quote's own verb); ``, and that`` starts a second
+  statement. "told" takes a listener, then ``that``, a clause ("told ABC News the ...") or only its
+  circumstances (", X told ABC News on Saturday.": the content came before). The passive "was described
+  as Y by Z" is Z's statement Y. A verb after "and" or a participle (", saying") with no subject of its
+  own keeps the subject of the sentence's first reporting verb, else the named subject of its clause. A
+  negated verb ("have not confirmed", "declined to comment") and a verb form used as a noun ("the
+  group's claims", "a 911 call") state nothing.
 
 The speaker of a direct quote is the noun phrase around the reporting verb after the quote (", X
 said", ", said X", ", X wrote", ", the post says") or before it in the same sentence ("X said: “",
@@ -20,26 +27,39 @@ said", ", said X", ", X wrote", ", the post says") or before it in the same sent
 takes the speaker of the quote before it (same or previous paragraph) or of the sentence before that
 ends with a colon. Speaker resolution, in order:
 
-1. a pronoun (he, she; they for groups) is the most recent person named or speaker met before it, outside
-   quotes;
-2. a person entity inside the phrase ("The leader of X, Jane Doe, who ..., said") is that person;
+1. a pronoun (he, she; they for groups) is the most recent person named (outside quotes and reported
+   content), speaker met, or unnamed person opening a sentence as its subject ("The abbot of the
+   monastery was among those hurt.") before it;
+2. a person entity inside the phrase ("The leader of X, Jane Doe, who ..., said"), not one in the
+   possessive ("Austin's family"), is that person; "Mr. X" or a bare surname is the person of that
+   surname named before;
 3. a title or role ("the prime minister", "the head of state", "the Serbian president") is the person the
    report names with that role (``Entity.role``, the titles lexicon and its synonyms in
    ``resources/lexicons/quotes.json``), the latest named before, else the first after; a qualifier
    ("Serbian") picks among several;
-4. an organisation, then a place or people entity ("Belgrade denied") inside the phrase;
+4. a phrase headed by a person noun ("EU officials", "the spokesperson of the UN office") is that phrase
+   as written, then an organisation, then a place or people entity ("Belgrade denied") inside the phrase;
 5. a document ("the post says", "the statement") is its author: the most recent speaker;
 6. else the phrase as written, without its article ("governor (of the province)", "a witness").
 
 ``speaker`` is the canonical entity name where one of these resolves to an entity, else the phrase as
-written; ``speaker_text`` is always the words of this report.
+written; ``speaker_text`` is always the words of this report. The subject finder skips an apposition
+that describes ("X, the administration formed by ..., said"; "Chad Day, the county sheriff, told"), a
+relative's pronoun or subject is the speaker ("in which he said", "which police say"; ", who said" is
+the noun phrase before it), a social network is never a speaker, and a participle after a quote
+(", describing it as ...") is content, not an inverted speaker.
 
 Stance (claim, accusation, denial, condemnation, appeal, threat): a stance verb decides ("accused",
 "denied", "rejected", "condemned", "described it as", "called on", "urged", "threatened"; "warned"
 is a threat only with a consequence in the content); a neutral verb ("said", "claimed", "wrote")
 leaves it to cues in the content, in the order denial, accusation, threat, condemnation, appeal
 ("behind the attack", "carried out by", "support from" make an accusation; "nothing to do with" a
-denial); else it is a claim. A direct quote takes the stance verbs of its introducing clause. The
+denial; a perpetration participle before "by", "orchestrated and executed by", an accusation; phrases
+in ``cue_exclusions`` such as "called for medical assistance" are no cue); else it is a claim. A direct
+quote takes the stance of the verb of its introducing clause nearest to it (one lacking what it needs,
+"what it called", does not count); a neutral nearest verb leaves it to the content, then to the other
+verbs. A direct quote by the speaker of a denial or accusation in the sentence just before, with no cue
+of its own, bears that stance out. The
 target is the first person, organisation, place or people entity of the content (or the object of the
 stance verb) that is not the speaker.
 """
