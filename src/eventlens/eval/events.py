@@ -13,7 +13,8 @@ Each record is one sentence with one hand-coded PLOVER 0.5b1 event type. Scores,
   imported only here, and only for this baseline).
 - Actors (secondary, ``eventlens`` only): country names, demonyms and codes in the sentence resolved to
   ISO-3166 alpha-3 through the shipped gazetteer's country entries, plus the names of international
-  organisations (CAMEO ``IGO``); those before the trigger are the source, those after it the target.
+  organisations (CAMEO ``IGO``); those before the trigger are the source, those after it the target
+  (but not those in a trailing attribution clause, ", a U.S. official said").
   Micro precision, recall and F1 of the predicted code sets against the gold code sets, summed over
   records, separately for source and target.
 """
@@ -42,6 +43,9 @@ _IGO = re.compile(
     r"African\s+Union|Organi[sz]ation\s+of\s+\w+(?:\s+\w+)?\s+States|IAEA|International\s+Atomic\s+Energy\s+Agency|"
     r"World\s+Bank|IMF|International\s+Monetary\s+Fund|OSCE|ASEAN|APEC|Security\s+Council|WHO|UNHCR|"
     r"World\s+Food\s+Program(?:me)?|WFP|ECOWAS|International\s+Labou?r\s+Office|ILO|Interpol)\b"
+)
+_TRAILING_ATTRIBUTION = re.compile(
+    r",[^,]*\b(?:said|says|reported|reports|told|announced|stated|quoted|according\s+to)\b[^,]*$"
 )
 _CAPITALISED = re.compile(r"[A-Z][\w.'’-]*")
 # Rules of Gazetteer.lookup_variants that identify a country name reliably (no fuzzy spelling).
@@ -213,7 +217,10 @@ def evaluate_events(data_dir: Path, *, actors: bool = True) -> dict[str, Any]:
             pivot_start, pivot_end = (typing.start, typing.end) if typing else (len(text) // 2, len(text) // 2)
             found = actor_codes(text, countries.code)
             source = {code for s, _, code in found if s < pivot_start}
-            target = {code for s, _, code in found if s >= pivot_end}
+            # an attribution after the last comma (", a U.S. official said") names a speaker, not the target
+            tail = _TRAILING_ATTRIBUTION.search(text)
+            cut = tail.start() if tail and tail.start() >= pivot_end else len(text)
+            target = {code for s, _, code in found if pivot_end <= s < cut}
             pairs.append(
                 (
                     ({a["code"] for a in record["source"]}, source),
