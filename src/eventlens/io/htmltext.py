@@ -87,7 +87,7 @@ def extract_html(html: str, *, favor_precision: bool = True, rescue_ratio: float
     if len(text) < floor:
         balanced = _body(tree, precision=False, fast=False)
         if len(text) < rescue_ratio * len(balanced):
-            logger.debug("precision extraction kept %d of %d characters; using the balanced text", len(text), len(balanced))
+            logger.debug("precision text kept %d of %d characters; using the balanced text", len(text), len(balanced))
             text, rung = balanced, "balanced"
     return ExtractedHtml(text, hints, rung)
 
