@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from ..lexicons import load_lexicon
+from ..lexicons import load_lexicon, trie_pattern
 from ..model import CasualtyClaim, Document, Entity, IncidentMention
 from ..numbers import COUNT_PATTERN, Count, parse_count
 from ..registry import stage
@@ -197,6 +197,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "killing Austin", "fatally shot John Smith": the figure verb right before a person's name
         "before_name": re.compile(rf"\b(?P<fig>{fig_before})\s+$", re.IGNORECASE),
         "fig_group": re.compile("|".join(f"(?P<{fig}>{words})" for fig, words in after.items()), re.IGNORECASE),
+        # Any figure word after the victims ("killed", "were injured") at all: a sentence without one cannot match
+        # "subject", "listed" or "singular", whose scans were half the stage's time (a trie: 100x cheaper).
+        "fig_gate": re.compile(
+            trie_pattern([w for spec in figures.values() if spec["after"] for w in spec["after"]], prefixes=True),
+            re.IGNORECASE,
+        ),
     }
 
 
@@ -348,6 +354,7 @@ class _Reader:
     def _read_sentence(self, s_start: int, s_end: int) -> None:
         sentence = self.text[s_start:s_end]
         pats = _patterns()
+        has_fig_after = pats["fig_gate"].search(sentence) is not None
         taken: list[tuple[int, int]] = []
         found: list[RawClaim] = []
 
@@ -380,7 +387,7 @@ class _Reader:
             if group is None:
                 continue
             add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), match.group("tail")), match.start(), match.end())
-        for match in pats["listed"].finditer(sentence):
+        for match in pats["listed"].finditer(sentence) if has_fig_after else ():
             total = _list_count(match.group("list"))
             if total:
                 fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("a_") and value)
@@ -388,9 +395,9 @@ class _Reader:
                     fig = "killed"
                 add(RawClaim(fig, "unknown", Count(value=total), s_start + match.start(), s_start + match.end(), (s_start, s_end)),
                     match.start(), match.end())
-        for match in pats["subject"].finditer(sentence):
+        for match in pats["subject"].finditer(sentence) if has_fig_after else ():
             add(self._subject_claim(match, sentence, s_start, s_end), match.start(), match.end())
-        for match in pats["singular"].finditer(sentence):
+        for match in pats["singular"].finditer(sentence) if has_fig_after else ():
             add(self._singular_claim(match, sentence, s_start, s_end), match.start(), match.end())
         for entity in self._entities_in(s_start, s_end):
             if entity.label != "PERSON" or entity.start < s_start:
