@@ -253,11 +253,19 @@ def bench_html(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], 
             "eventlens ingest": {"system": "eventlens", "paths": paths, "slots": slots, "warmup": "html"},
             "eventlens extract_html": {"system": "eventlens_extract", "source": "html_gz", "files": paths},
             "trafilatura.extract": {"system": "trafilatura", "source": "html_gz", "files": paths},
+            "eventlens ingest n_process=2": {
+                "system": "eventlens", "paths": paths, "slots": slots, "warmup": "html", "n_process": 2,
+            },
         },
         repeat,
     )
     rows = [_rates(found, len(files), uncompressed) for found in measured.values()]
     comparison = _html_comparison(rows[0], rows[2], repeat)
+    parallel = _html_comparison(rows[3], rows[2], repeat)
+    if comparison and parallel:
+        # pipeline.n_process=2 reads and extracts the pages in two processes (io.readers), as on this 2-core machine
+        comparison["eventlens_n_process_2_pages_per_s"] = parallel["eventlens_pages_per_s"]
+        comparison["n_process_2_speed_ratio_wall"] = parallel["speed_ratio_wall"]
     if comparison and "error" not in rows[1]:
         comparison["eventlens_extract_html_pages_per_s"] = rows[1]["docs_per_s"]
         comparison["extract_html_speed_ratio_wall"] = round(rows[1]["docs_per_s"] / rows[2]["docs_per_s"], 3)
@@ -270,6 +278,11 @@ def bench_html(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], 
             f"x{comparison['speed_ratio_wall']:.2f} wall, x{comparison['speed_ratio_cpu']:.2f} CPU "
             f"(median of {repeat} interleaved runs each)"
         )
+        if "eventlens_n_process_2_pages_per_s" in comparison:
+            print(
+                f"  with pipeline.n_process=2: eventlens {comparison['eventlens_n_process_2_pages_per_s']:.1f} pages/s, "
+                f"x{comparison['n_process_2_speed_ratio_wall']:.2f} wall beside trafilatura.extract"
+            )
         if "eventlens_extract_html_pages_per_s" in comparison:
             print(
                 f"  extraction alone: eventlens extract_html {comparison['eventlens_extract_html_pages_per_s']:.1f} pages/s, "

@@ -110,6 +110,9 @@ def run_eventlens(spec: dict[str, Any], result: dict[str, Any]) -> None:
     if need is not None and settings.ingest.max_bytes < need:  # one big .jsonl file is larger than the default limit
         overrides = {"ingest": {"max_bytes": need, "default_max_bytes": settings.ingest.max_bytes}}
         settings = settings.merged({"ingest": {"max_bytes": need}})
+    if spec.get("n_process"):
+        settings = settings.merged({"pipeline": {"n_process": int(spec["n_process"])}})
+    result["n_process"] = settings.pipeline.n_process
     result["settings_overrides"] = overrides
     result["pipeline_stages"] = dict(settings.pipeline.stages)
     result["batch_size"] = settings.pipeline.batch_size

@@ -277,3 +277,29 @@ def test_a_process_pool_gives_the_same_documents_as_one_process(tmp_path: Path) 
         api.run([examples], out=out, settings=settings)
         outputs.append([json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()])
     assert outputs[0] == outputs[1]
+
+
+def test_a_pool_reads_files_in_its_workers_in_input_order(tmp_path: Path) -> None:
+    """With n_process > 1 files come as PendingFile to the workers; JSONL is still streamed by the reader;
+    a bad file is still a Failure in its place; the outputs equal one process's."""
+    from eventlens import api
+    from eventlens.io.readers import PendingFile, read_paths
+    from eventlens.settings import Settings
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = "Police said two people were injured when a car hit a bus stop in the town centre on Monday morning."
+    (folder / "a.txt").write_text(body, encoding="utf-8")
+    (folder / "b.html").write_text(f"<html><body><article><p>{body} The driver was arrested.</p></article></body></html>", encoding="utf-8")
+    (folder / "c.jsonl").write_text(json.dumps({"text": body + " A second report."}) + "\n", encoding="utf-8")
+    (folder / "d.txt").write_bytes(b"")
+    deferred = list(read_paths([folder], defer=True))
+    assert [type(item).__name__ for item in deferred] == ["PendingFile", "PendingFile", "Document", "PendingFile"]
+    assert isinstance(deferred[0], PendingFile) and deferred[0].read(Settings().ingest) == list(read_paths([folder / "a.txt"]))
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        result = api.run(folder, out=out, settings=Settings().merged({"pipeline": {"n_process": workers}}))
+        assert result.counts["processed"] == 3 and [f.reason for f in result.failures] == ["empty"]
+        outputs.append((out / "documents.jsonl").read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]

@@ -164,7 +164,8 @@ def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settin
         staging = stack.enter_context(Store(staging_dir / "staging.sqlite", annotations=False))
         finder = CopyFinder(settings.dedup, store.band_candidates)
         seen: set[str] = set()
-        items = tracker.reading(read_paths(inputs, settings.ingest))
+        # With a pool of workers, they read the files too (HTML extraction is the costly part of reading).
+        items = tracker.reading(read_paths(inputs, settings.ingest, defer=settings.pipeline.n_process > 1))
         for batch in pipeline.pipe(items, tracker.step if progress is not None else None):
             to_stage: list[Document] = []
             seen_paths: list[tuple[str, str]] = []

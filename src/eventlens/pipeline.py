@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from typing import Any
 
 from .errors import ConfigError, InputError
 from .model import Document, Failure
@@ -92,7 +94,7 @@ class Pipeline:
         raises, it is re-run one document at a time so that only the bad document fails. ``on_step`` hears
         of every document (or, for a batched stage, every few documents) that gets through a stage.
         """
-        current = list(items)
+        current = _read_pending(items, self.settings)
         for spec in self.doc_stages:
             cfg = getattr(self.settings, spec.section) if spec.section else None
             live = [index for index, item in enumerate(current) if isinstance(item, Document)]
@@ -168,29 +170,61 @@ class Pipeline:
         loads the models once), at most two batches per worker in flight so memory stays bounded;
         ``on_step`` is then not called (the workers' progress is known only when a batch returns).
         """
-        batches = _batched(items, self.settings.pipeline.batch_size)
         workers = self.settings.pipeline.n_process
         if workers <= 1:
-            for batch in batches:
+            for batch in _batched(items, self.settings.pipeline.batch_size):
                 yield self.process_batch(batch, on_step)
             return
-        context = multiprocessing.get_context("spawn")  # fork would copy the parent's loaded models and threads
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(self.settings.model_dump_json(),),
-        ) as pool:
-            pending: deque[Future[list[Document | Failure]]] = deque()
-            for batch in batches:
-                pending.append(pool.submit(_work, batch))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().result()
-            while pending:
+        # Smaller batches keep both workers busy to the end of a run and the progress moving.
+        pool = _shared_pool(self.settings.model_dump_json(), workers)
+        pending: deque[Future[list[Document | Failure]]] = deque()
+        for batch in _batched(items, min(self.settings.pipeline.batch_size, _POOL_BATCH)):
+            pending.append(pool.submit(_work, batch))
+            if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
-def _batched(items: Iterable[Document | Failure], size: int) -> Iterator[list[Document | Failure]]:
+def _read_pending(items: Iterable[Any], settings: Settings) -> list[Document | Failure]:
+    """The batch with every deferred file (``io.readers.PendingFile``) read in place, in order."""
+    out: list[Document | Failure] = []
+    for item in items:
+        if isinstance(item, (Document, Failure)):
+            out.append(item)
+        else:
+            out.extend(item.read(settings.ingest))
+    return out
+
+
+_POOL_BATCH = 16
+_POOL: tuple[str, int, ProcessPoolExecutor] | None = None
+
+
+def _shared_pool(settings_json: str, workers: int) -> ProcessPoolExecutor:
+    """The worker pool for these settings, started once per process and kept for the next run: a pool
+    costs seconds to start (each worker imports the stages and loads the models)."""
+    global _POOL
+    if _POOL is not None and _POOL[:2] == (settings_json, workers):
+        return _POOL[2]
+    if _POOL is not None:
+        _POOL[2].shutdown(wait=True, cancel_futures=True)
+    context = multiprocessing.get_context("spawn")  # fork would copy the parent's loaded models and threads
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(settings_json,))
+    if _POOL is None:
+        atexit.register(_shutdown_pool)
+    _POOL = (settings_json, workers, pool)
+    return pool
+
+
+def _shutdown_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL[2].shutdown(wait=True, cancel_futures=True)
+        _POOL = None
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch

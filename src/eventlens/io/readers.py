@@ -18,6 +18,7 @@ import os
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from ..model import Document, Failure, SourceHints
 from ..settings import IngestSettings
 from .htmltext import extract_html
 
-__all__ = ["count_inputs", "decode_bytes", "doc_id_for", "extract_html", "read_paths"]
+__all__ = ["PendingFile", "count_inputs", "decode_bytes", "doc_id_for", "extract_html", "read_paths"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,19 +67,40 @@ def doc_id_for(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def read_paths(paths: Iterable[str | Path], cfg: IngestSettings | None = None) -> Iterator[Document | Failure]:
-    """Yield a Document or a Failure for every input found under ``paths``, in a stable order."""
+@dataclass(frozen=True, slots=True)
+class PendingFile:
+    """A file to be read later, where the work is done (a pipeline worker process): see ``read_paths(defer=True)``."""
+
+    path: str
+
+    def read(self, cfg: IngestSettings) -> list[Document | Failure]:
+        return list(read_file(Path(self.path), cfg))
+
+
+def read_paths(
+    paths: Iterable[str | Path], cfg: IngestSettings | None = None, *, defer: bool = False
+) -> Iterator[Document | Failure | PendingFile]:
+    """Yield a Document or a Failure for every input found under ``paths``, in a stable order.
+
+    With ``defer`` a file that holds one document (or a feed) comes back as a :class:`PendingFile`, so a
+    pool of pipeline workers can read it (HTML extraction is the costly part of reading); JSONL files
+    are still streamed here line by line, since one may be larger than memory.
+    """
     cfg = cfg or IngestSettings()
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            for file in _walk(path, cfg):
-                if isinstance(file, InputError):
-                    yield _failure(file)
-                else:
-                    yield from read_file(file, cfg)
-        else:
-            yield from read_file(path, cfg)
+        files = _walk(path, cfg) if path.is_dir() else iter([path])
+        for file in files:
+            if isinstance(file, InputError):
+                yield _failure(file)
+            elif defer and not _is_jsonl(file):
+                yield PendingFile(str(file))
+            else:
+                yield from read_file(file, cfg)
+
+
+def _is_jsonl(path: Path) -> bool:
+    return _SUFFIX_KIND.get(Path(path.name.lower().removesuffix(".gz")).suffix) == "jsonl"
 
 
 def _walk(folder: Path, cfg: IngestSettings) -> Iterator[Path | InputError]:
