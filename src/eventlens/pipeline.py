@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
@@ -235,6 +236,10 @@ _WORKER_PIPELINE: Pipeline | None = None
 
 def _init_worker(settings_json: str) -> None:
     global _WORKER_PIPELINE
+    # One worker per core: a BLAS thread pool in each (numpy, for spaCy's NER) would only compete with
+    # the other workers. Set before numpy is first imported in this process.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
     _WORKER_PIPELINE = Pipeline(Settings.model_validate_json(settings_json))
 
 

@@ -242,7 +242,7 @@ def _security_agent() -> re.Pattern[str]:
 
 # Stems that every claim pattern needs (a figure word, a toll, a count of people shot, ...).
 _ANY_FIGURE = re.compile(
-    r"(?:kill|dead|death|die|dying|fatal|murder|slain|perish|li(?:fe|ves)|injur|wound|hurt|hospital|condition|shot|shoot|"
+    r"\b(?:kill|dead|death|die|dying|fatal|murder|slain|perish|li(?:fe|ves)|injur|wound|hurt|hospital|condition|shot|shoot|"
     r"gunfire|bullet|arrest|detain|detention|custody|apprehend|captur|charged|booked|abduct|kidnap|hostage|seiz|captive|"
     r"missing|unaccounted|disappear|surround|besieg|trap|encircl|corner|toll|casualt|bod(?:y|ies)|martyr|neutrali|eliminat|"
     r"execut|behead|massacr|gunned|recover|surgery|treated|succumb|prisoner|rounded|stab|beat|burn|strangl)",
@@ -296,10 +296,16 @@ class _Reader:
 
     def run(self) -> list[RawClaim]:
         paragraph_source: str | None = None
+        # One scan of the whole text for the stems every claim needs: 9 in 10 sentences have none, and
+        # are read only for an "According to X" that attributes what follows.
+        stems = [m.start() for m in _ANY_FIGURE.finditer(self.text)]
         for index, (start, end) in enumerate(self.sentences):
             if index == 0 or "\n" in self.text[self.sentences[index - 1][1] : start]:
                 paragraph_source = None
             sentence = self.text[start:end]
+            has_stem = bisect_right(stems, end - 1) > bisect_right(stems, start - 1)
+            if not has_stem and "ccording to" not in sentence:
+                continue
             source = self._attribution(start, end)
             if source is None:
                 source = paragraph_source
@@ -307,9 +313,11 @@ class _Reader:
                 paragraph_source = source
             if source is not None:
                 self.last_source = source
+            if not has_stem:
+                continue
             before = len(self.claims)
             self._read_sentence(start, end)
-            self_claim = bool(_SELF_CLAIM.search(sentence))
+            self_claim = bool(_SELF_CLAIM.search(sentence)) if len(self.claims) > before else False
             for claim in self.claims[before:]:
                 claim.attributed_to = source or "outlet"
                 claim.self_claim = self_claim and claim.figure == "killed"
@@ -362,8 +370,6 @@ class _Reader:
 
     def _read_sentence(self, s_start: int, s_end: int) -> None:
         sentence = self.text[s_start:s_end]
-        if _ANY_FIGURE.search(sentence) is None:
-            return  # every pattern below needs one of these stems; 9 in 10 sentences have none
         pats = _patterns()
         has_fig_after = pats["fig_gate"].search(sentence) is not None
         taken: list[tuple[int, int]] = []

@@ -20,6 +20,7 @@ clashes" in a report with no publication date, stays a weekday, never anchored t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -89,13 +90,21 @@ def read_sentences(doc: Document) -> list[SentenceEvent]:
     paragraph = 0
     previous_end = 0
     cursor = 0
+    # Figure words and background cues are found in one scan of the whole text each, not per sentence.
+    figures = [m.start() for m in _figure_words().finditer(text)]
+    cues = list(_BACKGROUND_CUE.finditer(text))
+    cue_starts = [m.start() for m in cues]
     for start, end in sentence_spans(text):
         if "\n" in text[previous_end:start]:
             paragraph += 1
         previous_end = end
         sentence = text[start:end]
-        triggers = [t for t in find_triggers(sentence)]
-        has_figure = bool(_figure_words().search(sentence))
+        triggers = find_triggers(sentence)
+        has_figure = bisect_left(figures, end) > bisect_left(figures, start)
+        first_cue = bisect_left(cue_starts, start)
+        cue = None
+        if first_cue < len(cues) and cues[first_cue].start() < end:
+            cue = _BACKGROUND_CUE.search(sentence)  # offsets relative to the sentence, as the roles read them
         while cursor < len(times) and times[cursor].end <= start:
             cursor += 1
         inside = []
@@ -103,7 +112,7 @@ def read_sentences(doc: Document) -> list[SentenceEvent]:
         while index < len(times) and times[index].start < end:
             inside.append(times[index])
             index += 1
-        out.append(SentenceEvent(start, end, paragraph, triggers, has_figure, inside, _BACKGROUND_CUE.search(sentence)))
+        out.append(SentenceEvent(start, end, paragraph, triggers, has_figure, inside, cue))
     return out
 
 
