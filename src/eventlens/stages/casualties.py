@@ -196,7 +196,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         # "killing Austin", "fatally shot John Smith": the figure verb right before a person's name
         "before_name": re.compile(rf"\b(?P<fig>{fig_before})\s+$", re.IGNORECASE),
-        "fig_group": re.compile("|".join(f"(?P<{fig}>{words})" for fig, words in after.items()), re.IGNORECASE),
         # Any figure word after the victims ("killed", "were injured") at all: a sentence without one cannot match
         # "subject", "listed" or "singular", whose scans were half the stage's time (a trie: 100x cheaper).
         "fig_gate": re.compile(
@@ -459,7 +458,7 @@ class _Reader:
         np = match.group("np")
         before = sentence[: match.start()]
         after = sentence[match.end() :]
-        if _AGE.match(sentence[match.end("count") :]) or _not_victims(np + sentence[match.end("count") :].lstrip()[:0], 0):
+        if _AGE.match(sentence[match.end("count") :]):
             return None
         if _NOT_VICTIMS.match(np.strip()) or re.match(r"\s*-?\s*(?:year|month)s?[- ]old", sentence[match.end("count") :]):
             return None
@@ -568,7 +567,6 @@ class _Reader:
                 if first not in ("and", "in", "on", "at", "during", "while", "when", "after", "before", "with", "as", "near", "inside", "outside", "of", "for", "including", "among", "people", "more", "others"):
                     return None
             group = "unknown"
-        end = match.end("np") if group is None else s_start + match.end()
         if fig in ("shot", "injured") and re.match(r"\s*(?:to\s+death|dead)\b", sentence[match.end() :], re.IGNORECASE):
             fig = "killed"  # "shooting three people to death"
         if re.match(r"\s*:\d", sentence[match.end("count") :]):
@@ -593,7 +591,6 @@ class _Reader:
             claim.group = "generic"
         if claim.group in ("unknown", "generic") and _subject_is_security(sentence[: match.start()]):
             claim.group = "attackers"
-        del end
         return claim
 
     def _np_claim(
@@ -607,10 +604,7 @@ class _Reader:
         group, _ = _head_group(np, tail)
         if group is None and (np + tail).strip() and (match.group("single") or "").lower() in ("a", "an"):
             return None
-        claim = RawClaim(fig, group or "unknown", count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
-        if claim.group == "generic":
-            pass
-        return claim
+        return RawClaim(fig, group or "unknown", count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
 
     def _part_claim(self, match: re.Match[str], s_start: int, s_end: int) -> None:
         """", one fatally" after a figure of people shot or injured: that one was killed."""

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from ..eventtypes import EventTyping, find_triggers
 from ..lexicons import load_lexicon, trie_pattern
-from ..model import Actor, DatePrecision, Document, Entity, IncidentMention, Place, PlacePrecision, TimeRef
+from ..model import Actor, DatePrecision, Document, IncidentMention, Place, PlacePrecision, TimeRef
 from ..registry import stage
 from ..settings import EventsSettings
 from ..textspans import sentence_spans
@@ -49,8 +49,6 @@ _BACKGROUND_CUE = re.compile(
     r"history\s+of|so\s+far\s+(?:this|in)\s+(?:year|month|(?:19|20)\d\d)|from\s+January\s+(?:to|through)|since\s+January\b|this\s+year\s+alone|since\s+the\s+(?:start|beginning)\s+of\s+the\s+year|(?:\w+|\d+)\s+(?:years|months|decades)\s+after)\b",
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(r"[,;:]|\s[-–]\s|\b(?:while|whereas|but)\b")
-_PERSON_LABELS = frozenset({"PERSON"})
 _ACTOR_LABELS = frozenset({"ORG", "NORP", "PERSON", "GPE"})
 
 
@@ -151,7 +149,7 @@ class _Roles:
             if reference is None:
                 return False if ref.precision == DatePrecision.YEAR else None
             if ref.precision == DatePrecision.YEAR:
-                return int(ref.value[:4]) == reference.year and not self._is_bare_year_of_other(ref)
+                return int(ref.value[:4]) == reference.year
             year, month = int(ref.value[:4]), int(ref.value[5:7])
             return (year, month) == (reference.year, reference.month)
         if ref.weekday is not None and ref.value is None:
@@ -163,9 +161,6 @@ class _Roles:
             # main incident's weekday-only time, unless that is all we know.
             return False if self.main_weekday is not None else None
         return None
-
-    def _is_bare_year_of_other(self, ref: TimeRef) -> bool:
-        return False
 
     def _published_day(self) -> date | None:
         pub = self.doc.published
