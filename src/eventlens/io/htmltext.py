@@ -118,15 +118,16 @@ def _page_metadata(tree: HtmlElement) -> TrafilaturaDocument:
 
 def _hints(metadata: TrafilaturaDocument) -> SourceHints:
     return SourceHints(
-        title=_clean_str(metadata.title),
-        url=_clean_str(metadata.url),
-        published=_clean_str(metadata.date),
-        outlet=_clean_str(metadata.sitename),
-        language=_clean_str(getattr(metadata, "language", None)),
+        title=clean_str(metadata.title),
+        url=clean_str(metadata.url),
+        published=clean_str(metadata.date),
+        outlet=clean_str(metadata.sitename),
+        language=clean_str(getattr(metadata, "language", None)),
     )
 
 
-def _clean_str(value: Any) -> str | None:
+def clean_str(value: Any) -> str | None:
+    """A stated value as stripped text, or None when it is missing or blank."""
     if value is None:
         return None
     text = str(value).strip()

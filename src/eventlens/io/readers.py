@@ -29,6 +29,7 @@ import trafilatura
 from ..errors import InputError
 from ..model import Document, Failure, SourceHints
 from ..settings import IngestSettings
+from .htmltext import clean_str as _clean_str
 from .htmltext import extract_html
 
 __all__ = ["PendingFile", "count_inputs", "decode_bytes", "doc_id_for", "extract_html", "read_paths"]
@@ -255,13 +256,6 @@ def decode_bytes(label: str, data: bytes, cfg: IngestSettings) -> tuple[str, str
         text, encoding = str(best), best.encoding
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text, encoding
-
-
-def _clean_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _make_doc(
