@@ -16,6 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "Actor",
+    "BackgroundMention",
+    "Disagreement",
+    "DisagreementValue",
+    "Figure",
+    "FigureRange",
+    "Incident",
+    "IncidentQuote",
+    "Location",
+    "Revision",
+    "SourceClaim",
+    "SourceReport",
     "CasualtyClaim",
     "Claim",
     "DatePrecision",
@@ -283,6 +294,165 @@ class Claim(Record):
         if values != sorted(values):
             raise ValueError("low <= best <= high is required")
         return self
+
+
+class FigureRange(Record):
+    """Low / best / high of one figure (UCDP GED's model); None where no source states it."""
+
+    low: int | None = None
+    best: int | None = None
+    high: int | None = None
+
+
+class SourceClaim(Record):
+    """One report's figure as it enters a fused incident: the report's claim, where and when it was stated."""
+
+    doc_id: str
+    published: str | None = Field(default=None, description="The report's publication date (ISO), if known.")
+    figure: str
+    group: str
+    value: int | None = None
+    low: int | None = None
+    high: int | None = None
+    qualifier: str | None = None
+    attributed_to: str
+    supersedes: bool = False
+    self_claim: bool = False
+    counted: bool = Field(default=True, description="False where the rules leave it out of low/best/high (a perpetrator's own claim).")
+    sentence: str
+    start: int = Field(ge=0, description="Offset of the figure's words in the report's text.")
+    end: int = Field(ge=0)
+
+
+class Figure(Record):
+    """A fused figure (killed, injured, arrested, ...): the range over sources, per group, and every claim."""
+
+    low: int | None = None
+    best: int | None = None
+    high: int | None = None
+    by_group: dict[str, FigureRange] = {}
+    claims: tuple[SourceClaim, ...] = ()
+    rule: str | None = Field(default=None, description="How best was chosen, in words.")
+
+
+class DisagreementValue(Record):
+    """One of the values sources give for a disputed field, and who gives it."""
+
+    value: str | int | None
+    doc_ids: tuple[str, ...]
+    sentences: tuple[str, ...] = ()
+
+
+class Disagreement(Record):
+    """Sources (or one source) giving different values for the same field."""
+
+    field: str = Field(description="killed, injured, arrested, ..., date, time_local or location.")
+    group: str | None = Field(default=None, description="The victim group of a figure, if it is one group's.")
+    values: tuple[DisagreementValue, ...]
+    within_source: tuple[str, ...] = Field(default=(), description="Reports that state more than one of the values.")
+    note: str | None = None
+
+
+class Location(Record):
+    """Where a fused incident happened, with every spelling its sources used."""
+
+    name: str
+    variants: tuple[str, ...] = ()
+    admin1: str | None = None
+    admin2: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = Field(default=None, description="A PlacePrecision value.")
+
+
+class SourceReport(Record):
+    """Provenance and framing: what one report said about an incident and what it left out."""
+
+    doc_id: str
+    role: str = Field(description="main (the report's own news), mentioned (retold), copy (a syndicated copy)")
+    published: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    path: str | None = None
+    copy_of: str | None = None
+    reported: tuple[str, ...] = Field(default=(), description="Figures it states ('killed', 'injured:civilians').")
+    left_out: tuple[str, ...] = Field(default=(), description="Figures other sources state and this one does not.")
+    actors: tuple[str, ...] = ()
+    actor_terms: tuple[str, ...] = Field(default=(), description="The words it uses for the actors ('gunmen', 'terrorists').")
+    speakers: tuple[str, ...] = Field(default=(), description="Whose statements it carries.")
+
+
+class IncidentQuote(Record):
+    """A statement about an incident, with the report that carried it."""
+
+    doc_id: str
+    speaker: str | None = None
+    speaker_text: str | None = None
+    stance: str
+    target: str | None = None
+    text: str
+    direct: bool
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class BackgroundMention(Record):
+    """An older or separate event that an incident's reports retell (it makes no incident of its own)."""
+
+    doc_id: str
+    date: str | None = None
+    date_precision: str | None = None
+    type: str | None = None
+    sub_type: str | None = None
+    trigger: str
+    place: str | None = None
+    cue: str | None = None
+    sentence: str
+    figures: dict[str, int] = Field(default={}, description="Figures stated for it ('killed' -> 50).")
+    incident: str | None = Field(default=None, description="A known incident this mention refers to, if any.")
+
+
+class Revision(Record):
+    """The incident's state after one more report: what was known when. Never rewritten once stored."""
+
+    seq: int = Field(ge=1)
+    doc_ids: tuple[str, ...] = Field(description="The report(s) this revision added.")
+    published: str | None = None
+    recorded: str = Field(description="When the run that made it ran (ISO timestamp).")
+    by: str = "pipeline"
+    note: str | None = None
+    sources: int = Field(ge=0, description="Reports known at this revision.")
+    date: str | None = None
+    location: str | None = None
+    figures: dict[str, FigureRange] = {}
+    changed: tuple[str, ...] = Field(default=(), description="Fields whose value this revision changed.")
+
+
+class Incident(Record):
+    """One real-world incident fused from every report of it."""
+
+    id: str
+    type: str | None = None
+    sub_type: str | None = None
+    plover_type: str | None = None
+    category: str | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    time_local: str | None = None
+    location: Location | None = None
+    actors: tuple[Actor, ...] = ()
+    sources: tuple[str, ...] = Field(default=(), description="doc_ids of the reports telling it as their news (copies included).")
+    mentioned_in: tuple[str, ...] = Field(default=(), description="doc_ids of reports that only retell it.")
+    figures: dict[str, Figure] = {}
+    quotes: tuple[IncidentQuote, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    background: tuple[BackgroundMention, ...] = ()
+    provenance: tuple[SourceReport, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    first_reported: str | None = None
+    last_reported: str | None = None
+    summary: str | None = None
 
 
 class Document(Record):

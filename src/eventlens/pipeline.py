@@ -51,7 +51,7 @@ class Pipeline:
             spec = get_stage(chosen[slot])
             if spec.slot != slot:
                 raise ConfigError(f"stage {spec.name!r} belongs in slot {spec.slot!r}, not {slot!r}")
-            if specs and specs[-1].kind == "corpus" and spec.kind == "doc":
+            if specs and specs[-1].kind in ("corpus", "fusion") and spec.kind == "doc":
                 raise ConfigError(f"per-document stage {spec.name!r} cannot follow corpus stage {specs[-1].name!r}")
             specs.append(spec)
         self.stages: tuple[StageSpec, ...] = tuple(specs)
@@ -75,6 +75,11 @@ class Pipeline:
     def corpus_stages(self) -> tuple[StageSpec, ...]:
         """Stages that see all documents of a run at once (after every per-document stage)."""
         return tuple(spec for spec in self.stages if spec.kind == "corpus")
+
+    @property
+    def fusion_stages(self) -> dict[str, StageSpec]:
+        """The stages that fuse documents into incidents, by slot (``cluster``, ``reconcile``)."""
+        return {spec.slot: spec for spec in self.stages if spec.kind == "fusion"}
 
     def run_corpus_stage(self, spec: StageSpec, docs: Callable[[], Iterator[Document]]) -> Iterator[Document]:
         """Run one corpus stage over a re-iterable source of documents; yields the documents it changed."""

@@ -66,12 +66,15 @@ def stage(
     """Register a stage function under ``name`` for ``slot``.
 
     A plain stage is ``(doc, cfg) -> Document``; a ``batched`` one is ``(docs, cfg) -> list[Document]``
-    with one output per input, in order.
+    with one output per input, in order. A ``corpus`` stage is ``(docs_source, cfg) -> Iterator[Document]``
+    (the documents it changed). A ``fusion`` stage works on incidents, not documents: the ``cluster`` slot
+    is ``(items, fixed, cfg) -> {doc_id: incident_key}`` and the ``reconcile`` slot is
+    ``(incident_id, members, cfg) -> Incident`` (see ``eventlens.fusion``).
     """
     if slot not in SLOTS:
         raise ConfigError(f"stage {name!r}: unknown slot {slot!r}; valid: {', '.join(SLOTS)}")
-    if kind not in ("doc", "corpus"):
-        raise ConfigError(f"stage {name!r}: kind must be 'doc' or 'corpus', not {kind!r}")
+    if kind not in ("doc", "corpus", "fusion"):
+        raise ConfigError(f"stage {name!r}: kind must be 'doc', 'corpus' or 'fusion', not {kind!r}")
     bad = [field for field in (*requires, *assigns) if field not in _DOC_FIELDS]
     if kind == "doc" and bad:
         raise ConfigError(f"stage {name!r}: {', '.join(bad)} are not Document fields")

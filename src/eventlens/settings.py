@@ -285,6 +285,18 @@ class LinkSettings(Section):
     )
 
 
+class ClusterSettings(Section):
+    """Same-incident clustering (the ``cluster`` slot)."""
+
+    date_window_days: int = Field(
+        default=3, ge=0, description="Reports whose incident dates (day precision) are further apart than this are never one incident."
+    )
+
+
+class ReconcileSettings(Section):
+    """Low / best / high of every figure, and the other fused fields (the ``reconcile`` slot)."""
+
+
 class QuotesSettings(Section):
     min_direct_words: int = Field(
         default=4,
@@ -351,6 +363,8 @@ class Settings(BaseModel):
     events: EventsSettings = EventsSettings()
     casualties: CasualtiesSettings = CasualtiesSettings()
     link: LinkSettings = LinkSettings()
+    cluster: ClusterSettings = ClusterSettings()
+    reconcile: ReconcileSettings = ReconcileSettings()
     temporal: TemporalSettings = TemporalSettings()
     quotes: QuotesSettings = QuotesSettings()
     dedup: DedupSettings = DedupSettings()
