@@ -32,6 +32,8 @@ __all__ = [
     "DatePrecision",
     "DocStatus",
     "Document",
+    "DocumentLink",
+    "EventsFile",
     "Entity",
     "Evidence",
     "Failure",
@@ -453,6 +455,28 @@ class Incident(Record):
     first_reported: str | None = None
     last_reported: str | None = None
     summary: str | None = None
+
+
+class DocumentLink(Record):
+    """A document's place among the fused incidents (the ``documents`` list of events.json)."""
+
+    doc_id: str
+    path: str | None = None
+    status: str = Field(description="processed | copy | not_analysed")
+    copy_of: str | None = None
+    published: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    main_incident: str | None = Field(default=None, description="id of the incident the document reports as its news.")
+    mentioned_incidents: tuple[str, ...] = Field(default=(), description="ids of other known incidents it retells.")
+    analysis: str | None = None
+
+
+class EventsFile(Record):
+    """events.json: every fused incident and every document's place among them."""
+
+    incidents: tuple[Incident, ...] = ()
+    documents: tuple[DocumentLink, ...] = ()
 
 
 class Document(Record):
