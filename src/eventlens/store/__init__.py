@@ -6,6 +6,12 @@ the annotations are tables of their own (``entities``, ``places``, ``times``: on
 with ``doc_id`` and the ``start``/``end`` offsets into ``documents.text``), rewritten with their
 document. Writes are upserts by stable id, so re-running on the same input changes nothing.
 
+The fused incidents have tables of their own: ``incidents`` (one row per incident, its figures in
+columns and the whole record as JSON), ``incident_documents`` (which report tells or retells which
+incident), ``incident_figures`` (low/best/high per figure and victim group), ``incident_claims`` (every
+source's claim, with its sentence) and ``revisions`` (the incident after each report; rows are only
+ever added).
+
 ``corpus_inputs`` keeps, per document, the values the per-document stages gave the fields a corpus
 stage rewrites (``places`` for ``link.places.v1``), so each run's corpus stages start again from the
 evidence of every stored document and the result does not depend on which batch brought it.
@@ -44,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
-from ..model import Document, Failure
+from ..model import Document, Failure, Incident, Revision
 
 if TYPE_CHECKING:  # dedup loads datasketch (and scipy): `eventlens docs` has no use for them
     from ..dedup import Signature
@@ -163,6 +169,89 @@ corpus_inputs = Table(
     Column("doc_id", String(16), primary_key=True),
     Column("fields", Text, nullable=False),  # JSON object: field -> value before the corpus stages ran
 )
+
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("type", Text),
+    Column("sub_type", Text),
+    Column("category", Text),
+    Column("date", String(10)),
+    Column("date_precision", String(8)),
+    Column("time_local", String(5)),
+    Column("location", Text),
+    Column("country", String(8)),
+    Column("admin1", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geo_precision", String(16)),
+    *(
+        Column(f"{figure}_{bound}", Integer)
+        for figure in ("killed", "injured", "arrested")
+        for bound in ("low", "best", "high")
+    ),
+    Column("source_count", Integer, nullable=False),
+    Column("first_reported", String(10)),
+    Column("last_reported", String(10)),
+    Column("summary", Text),
+    Column("record", Text, nullable=False),  # the whole Incident as JSON, revisions excluded
+)
+
+incident_documents = Table(
+    "incident_documents",
+    metadata,
+    Column("doc_id", String(16), primary_key=True),
+    Column("incident_id", String(40), primary_key=True),
+    Column("role", String(16), nullable=False),  # main, copy or mentioned
+    Index("ix_incident_documents_incident", "incident_id"),
+)
+
+incident_figures = Table(
+    "incident_figures",
+    metadata,
+    Column("incident_id", String(40), primary_key=True),
+    Column("figure", String(16), primary_key=True),
+    Column("victim_group", String(24), primary_key=True),  # "all" for the incident's overall figure
+    Column("low", Integer),
+    Column("best", Integer),
+    Column("high", Integer),
+)
+
+incident_claims = Table(
+    "incident_claims",
+    metadata,
+    Column("incident_id", String(40), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("doc_id", String(16), nullable=False),
+    Column("published", String(10)),
+    Column("figure", String(16), nullable=False),
+    Column("victim_group", String(24), nullable=False),
+    Column("value", Integer),
+    Column("low", Integer),
+    Column("high", Integer),
+    Column("qualifier", Text),
+    Column("attributed_to", Text),
+    Column("counted", Integer, nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+revisions = Table(
+    "revisions",
+    metadata,
+    Column("incident_id", String(40), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("doc_ids", Text, nullable=False),  # JSON list
+    Column("published", String(10)),
+    Column("recorded", String(32), nullable=False),
+    Column("by", String(32), nullable=False),
+    Column("record", Text, nullable=False),  # the Revision as JSON
+)
+
+INCIDENT_TABLES = (incidents, incident_documents, incident_figures, incident_claims, revisions)
 
 
 def db_url(value: str | Path) -> str:
@@ -488,8 +577,124 @@ class Store:
         with self.engine.connect() as conn:
             return {
                 table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (documents, sources, failures, signatures, bands, *ANNOTATION_TABLES, corpus_inputs)
+                for table in (documents, sources, failures, signatures, bands, *ANNOTATION_TABLES, corpus_inputs, *INCIDENT_TABLES)
             }
+
+    # -- incidents ----------------------------------------------------------------------------
+
+    def incident_membership(self) -> dict[str, str]:
+        """``doc_id -> incident id`` for every document that tells an incident as its news (copies included)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(incident_documents.c.doc_id, incident_documents.c.incident_id).where(incident_documents.c.role != "mentioned")
+            )
+            return {row.doc_id: row.incident_id for row in rows}
+
+    def revisions_for(self, incident_ids: Iterable[str]) -> dict[str, list[Revision]]:
+        """The stored revisions of these incidents, oldest first."""
+        ids = list(incident_ids)
+        found: dict[str, list[Revision]] = {incident_id: [] for incident_id in ids}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                rows = conn.execute(
+                    select(revisions.c.incident_id, revisions.c.record)
+                    .where(revisions.c.incident_id.in_(ids[start : start + 500]))
+                    .order_by(revisions.c.incident_id, revisions.c.seq)
+                )
+                for row in rows:
+                    found[row.incident_id].append(Revision.model_validate_json(row.record))
+        return found
+
+    def write_incidents(
+        self,
+        fused: Sequence[Incident],
+        members: dict[str, list[tuple[str, str]]],
+        new_revisions: dict[str, list[Revision]],
+    ) -> None:
+        """Upsert fused incidents with their members, figures and claims; append their new revisions.
+
+        ``members`` maps an incident id to its ``(doc_id, role)`` rows (main and copy), which replace the
+        stored ones; stored revisions are never changed.
+        """
+        ids = [incident.id for incident in fused]
+        try:
+            with self.engine.begin() as conn:
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    conn.execute(incidents.delete().where(incidents.c.id.in_(chunk)))
+                    conn.execute(incident_figures.delete().where(incident_figures.c.incident_id.in_(chunk)))
+                    conn.execute(incident_claims.delete().where(incident_claims.c.incident_id.in_(chunk)))
+                    conn.execute(
+                        incident_documents.delete().where(
+                            incident_documents.c.incident_id.in_(chunk) & (incident_documents.c.role != "mentioned")
+                        )
+                    )
+                rows = [_incident_row(incident) for incident in fused]
+                if rows:
+                    conn.execute(incidents.insert(), rows)
+                figure_rows = [row for incident in fused for row in _figure_rows(incident)]
+                if figure_rows:
+                    conn.execute(incident_figures.insert(), figure_rows)
+                claim_rows = [row for incident in fused for row in _claim_rows(incident)]
+                if claim_rows:
+                    conn.execute(incident_claims.insert(), claim_rows)
+                member_rows = [
+                    {"doc_id": doc_id, "incident_id": incident_id, "role": role}
+                    for incident_id, rows_of in members.items()
+                    for doc_id, role in rows_of
+                ]
+                if member_rows:
+                    conn.execute(incident_documents.insert(), member_rows)
+                revision_rows = [
+                    {
+                        "incident_id": incident_id,
+                        "seq": revision.seq,
+                        "doc_ids": json.dumps(list(revision.doc_ids)),
+                        "published": revision.published,
+                        "recorded": revision.recorded,
+                        "by": revision.by,
+                        "record": revision.model_dump_json(),
+                    }
+                    for incident_id, added in new_revisions.items()
+                    for revision in added
+                ]
+                if revision_rows:
+                    conn.execute(revisions.insert(), revision_rows)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write incidents to the store at {self.url}: {exc}") from exc
+
+    def replace_mentions(self, mentions: Iterable[tuple[str, str]]) -> None:
+        """``(doc_id, incident_id)`` pairs of reports that retell an incident replace the stored ones."""
+        rows = [{"doc_id": doc_id, "incident_id": incident_id, "role": "mentioned"} for doc_id, incident_id in sorted(set(mentions))]
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(incident_documents.delete().where(incident_documents.c.role == "mentioned"))
+                if rows:
+                    conn.execute(incident_documents.insert(), rows)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write incidents to the store at {self.url}: {exc}") from exc
+
+    def incident_links(self) -> list[tuple[str, str, str]]:
+        """Every ``(doc_id, incident_id, role)`` row."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(incident_documents.c.doc_id, incident_documents.c.incident_id, incident_documents.c.role)
+                .order_by(incident_documents.c.doc_id, incident_documents.c.incident_id)
+            )
+            return [(row.doc_id, row.incident_id, row.role) for row in rows]
+
+    def iter_incidents(self) -> Iterator[Incident]:
+        """Every stored incident with its revisions, by date (undated last), then id."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(incidents.c.id, incidents.c.record).order_by(incidents.c.date.is_(None), incidents.c.date, incidents.c.id)
+            ).all()
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            history = self.revisions_for([row.id for row in chunk])
+            for row in chunk:
+                incident = Incident.model_validate_json(row.record)
+                yield incident.model_copy(update={"revisions": tuple(history.get(row.id, ()))})
 
 
 def _doc_row(doc: Document) -> dict[str, Any]:
@@ -512,6 +717,56 @@ def _doc_row(doc: Document) -> dict[str, Any]:
         "raw_html": doc.raw_html,
         "analysis": doc.analysis,
     }
+
+
+def _incident_row(incident: Incident) -> dict[str, Any]:
+    location = incident.location
+    row: dict[str, Any] = {
+        "id": incident.id,
+        "type": incident.type,
+        "sub_type": incident.sub_type,
+        "category": incident.category,
+        "date": incident.date,
+        "date_precision": incident.date_precision,
+        "time_local": incident.time_local,
+        "location": location.name if location else None,
+        "country": location.country if location else None,
+        "admin1": location.admin1 if location else None,
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "geo_precision": location.precision if location else None,
+        "source_count": len(incident.sources),
+        "first_reported": incident.first_reported,
+        "last_reported": incident.last_reported,
+        "summary": incident.summary,
+        "record": incident.model_dump_json(exclude={"revisions"}),
+    }
+    for figure in ("killed", "injured", "arrested"):
+        found = incident.figures.get(figure)
+        for bound in ("low", "best", "high"):
+            row[f"{figure}_{bound}"] = getattr(found, bound) if found else None
+    return row
+
+
+def _figure_rows(incident: Incident) -> list[dict[str, Any]]:
+    rows = []
+    for figure, found in sorted(incident.figures.items()):
+        rows.append({"incident_id": incident.id, "figure": figure, "victim_group": "all", "low": found.low, "best": found.best, "high": found.high})
+        for group, span in sorted(found.by_group.items()):
+            rows.append({"incident_id": incident.id, "figure": figure, "victim_group": group, "low": span.low, "best": span.best, "high": span.high})
+    return rows
+
+
+def _claim_rows(incident: Incident) -> list[dict[str, Any]]:
+    claims = [claim for _, found in sorted(incident.figures.items()) for claim in found.claims]
+    return [
+        {
+            "incident_id": incident.id, "idx": index, "doc_id": c.doc_id, "published": c.published, "figure": c.figure,
+            "victim_group": c.group, "value": c.value, "low": c.low, "high": c.high, "qualifier": c.qualifier,
+            "attributed_to": c.attributed_to, "counted": int(c.counted), "sentence": c.sentence, "start": c.start, "end": c.end,
+        }
+        for index, c in enumerate(claims)
+    ]
 
 
 def _annotation_rows(doc: Document) -> dict[Table, list[dict[str, Any]]]:
