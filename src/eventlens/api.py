@@ -219,7 +219,15 @@ def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settin
             written = store.write_batch(chunk, (), (), corpus_fields=fields)
             counts["new"] += written["inserted"]
             counts["updated"] += written["updated"]
+        fusion = None
+        if pipeline.fusion_stages:
+            from .fusion import fuse
+
+            tracker.phase("fusing incidents")
+            fusion = fuse(store, pipeline, recorded=started.isoformat(timespec="seconds"))
         ordered = _ordered_counts(counts, failures)
+        if fusion is not None:
+            ordered.update(fusion.counts())
         outputs: dict[str, str] = {}
         if out_dir is not None:
             tracker.phase("writing outputs")
@@ -233,6 +241,7 @@ def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settin
                 "counts": ordered,
                 "failures": [f.model_dump() for f in failures],
                 "not_analysed": not_analysed,
+                "incidents": _incident_summary(fusion, store) if fusion is not None else None,
                 "inputs": inputs,
                 "doc_ids": doc_ids,
                 "store": {"url": _safe_url(store.url), **_store_totals(store)},
@@ -307,7 +316,38 @@ def _write_outputs(out_dir: Path, store: Store, counts: dict[str, int]) -> dict[
         dossier = write_dossier(
             out_dir / "dossier.md", (json.loads(line) for line in entries), store.list_failures(), counts
         )
-    return {"documents": str(documents), "dossier": str(dossier)}
+    outputs = {"documents": str(documents), "dossier": str(dossier)}
+    outputs.update(_write_incident_outputs(out_dir, store))
+    return outputs
+
+
+def _write_incident_outputs(out_dir: Path, store: Store) -> dict[str, str]:
+    """events.json (every incident and every document's place among them) from the store."""
+    from .fusion import document_links
+    from .model import EventsFile
+
+    links = document_links(store)
+    mentioned: dict[str, list[str]] = {}
+    for link in links:
+        for incident_id in link.mentioned_incidents:
+            mentioned.setdefault(incident_id, []).append(link.doc_id)
+    incidents = [
+        incident.model_copy(update={"mentioned_in": tuple(mentioned.get(incident.id, ()))}) for incident in store.iter_incidents()
+    ]
+    events = out_dir / "events.json"
+    payload = EventsFile(incidents=tuple(incidents), documents=tuple(links)).model_dump(mode="json")
+    events.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {"events": str(events)}
+
+
+def _incident_summary(fusion: Any, store: Store) -> dict[str, Any]:
+    """How many reports became how many incidents, in this run and in the whole store."""
+    rows = store.counts()
+    return {
+        **fusion.counts(),
+        "store_incidents": rows["incidents"],
+        "reports_without_incident_ids": fusion.unattached,
+    }
 
 
 def _store_totals(store: Store) -> dict[str, int]:
