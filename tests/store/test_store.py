@@ -76,6 +76,7 @@ def test_document_round_trip(tmp_path: Path, make_doc) -> None:
         assert store.counts() == {
             "documents": 1, "doc_sources": 1, "failures": 0, "minhash": 0, "minhash_bands": 0,
             "entities": 0, "places": 0, "times": 0, "corpus_inputs": 0,
+            "incidents": 0, "incident_documents": 0, "incident_figures": 0, "incident_claims": 0, "revisions": 0,
         }
 
 
