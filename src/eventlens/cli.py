@@ -134,6 +134,14 @@ def _print_summary(result: RunResult, quiet: bool) -> None:
     for key, value in result.counts.items():
         if key.startswith("not_analysed:"):
             console.print(f"{count_label(key)} ×{value} (stored; the English stages did not run)", highlight=False)
+    if "incidents" in result.counts:
+        counts = result.counts
+        console.print(
+            f"{counts['reports_in_incidents']} reports and {counts['copies_in_incidents']} copies of them "
+            f"-> {counts['incidents']} incidents ({counts['new_incidents']} new, {counts['updated_incidents']} updated); "
+            f"{counts['reports_without_incident']} analysed reports tell no incident of their own",
+            highlight=False,
+        )
     for name, path in result.outputs.items():
         console.print(f"{name}: {path}", highlight=False)
 
