@@ -258,9 +258,10 @@ def schema(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON Schema files.")] = Path("schema"),
 ) -> None:
     """Write the JSON Schema of the published outputs."""
-    from .writers import write_schema
+    from .writers import write_events_schema, write_schema
 
     console.print(str(write_schema(out)), highlight=False)
+    console.print(str(write_events_schema(out)), highlight=False)
 
 
 @app.command()
