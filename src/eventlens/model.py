@@ -447,6 +447,9 @@ class Incident(Record):
     sources: tuple[str, ...] = Field(default=(), description="doc_ids of the reports telling it as their news (copies included).")
     mentioned_in: tuple[str, ...] = Field(default=(), description="doc_ids of reports that only retell it.")
     figures: dict[str, Figure] = {}
+    excluded_claims: tuple[SourceClaim, ...] = Field(
+        default=(), description="Claims kept out of the figures: a perpetrator's own toll for its attack."
+    )
     quotes: tuple[IncidentQuote, ...] = ()
     disagreements: tuple[Disagreement, ...] = ()
     background: tuple[BackgroundMention, ...] = ()
