@@ -401,13 +401,20 @@ class Kosovo:
     mitrovica: Incident
     documents: tuple[DocumentLink, ...]
     texts: dict[str, str]
+    ids: dict[str, str]
 
     @property
     def incidents(self) -> tuple[Incident, ...]:
         return (self.banjska, self.mitrovica)
 
+    @staticmethod
+    def claim(doc_id: str, words: str, figure: str, group: str, value: int | None, **extra: object) -> SourceClaim:
+        """A SourceClaim whose offsets point at ``words`` in one of the reports."""
+        return claim(doc_id, words, figure, group, value, **extra)
+
 
 @pytest.fixture
 def kosovo() -> Kosovo:
-    """The example corpus's two incidents, its document links and the reports' texts."""
-    return Kosovo(banjska(), mitrovica(), documents(), dict(TEXTS))
+    """The example corpus's two incidents, its document links, the reports' texts and their doc ids by name."""
+    ids = {"vucic": VUCIC, "site": SITE, "diplomacy": DIPLOMACY, "kurti": KURTI, "mitrovica": MITROVICA}
+    return Kosovo(banjska(), mitrovica(), documents(), dict(TEXTS), ids)

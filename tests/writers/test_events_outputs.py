@@ -11,21 +11,46 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from eventlens.model import EventsFile, Incident, Location
+from eventlens.model import EventsFile, Incident, Location, SourceReport
 from eventlens.writers import (
     write_events_csv,
     write_events_geojson,
     write_events_json,
     write_events_schema,
+    write_timeline_png,
 )
 from eventlens.writers.events import CSV_COLUMNS, event_row
+from eventlens.writers.timeline import MAX_ROWS, _shown
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "events.schema.json"
-ACLED_COLUMNS = (
-    "event_id,event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,admin1,admin2,location,"
-    "latitude,longitude,geo_precision,sources,source_count,fatalities,fatalities_best,fatalities_high,injured_low,"
-    "injured_best,injured_high,arrested_low,arrested_best,arrested_high,notes"
-).split(",")
+ACLED_COLUMNS = [
+    "event_id",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "sources",
+    "source_count",
+    "fatalities",
+    "fatalities_best",
+    "fatalities_high",
+    "injured_low",
+    "injured_best",
+    "injured_high",
+    "arrested_low",
+    "arrested_best",
+    "arrested_high",
+    "notes",
+]
 
 
 def test_committed_events_schema_is_current(tmp_path: Path) -> None:
@@ -121,7 +146,9 @@ def test_csv_unknown_figures_are_empty_cells(tmp_path: Path) -> None:
         ("not a date", "day", None, None),
     ],
 )
-def test_time_precision_codes(date: str | None, precision: str | None, event_date: str | None, code: int | None) -> None:
+def test_time_precision_codes(
+    date: str | None, precision: str | None, event_date: str | None, code: int | None
+) -> None:
     row = event_row(Incident(id="x", date=date, date_precision=precision))
     assert (row["event_date"], row["time_precision"]) == (event_date, code)
 
@@ -177,3 +204,40 @@ def test_geojson_empty(tmp_path: Path) -> None:
     collection = json.loads(write_events_geojson(tmp_path / "e.geojson", []).read_text(encoding="utf-8"))
     _check_rfc7946(collection)
     assert collection["features"] == []
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_timeline_png(tmp_path: Path, kosovo) -> None:
+    width, height = _png_size(write_timeline_png(tmp_path / "timeline.png", kosovo.incidents))
+    assert width > 0 and height > 0
+
+
+def test_timeline_with_no_incidents_and_undated_reports(tmp_path: Path) -> None:
+    undated = Incident(id="u", sources=("a", "b"), provenance=(SourceReport(doc_id="a", role="main"),))
+    _png_size(write_timeline_png(tmp_path / "empty.png", []))
+    _png_size(write_timeline_png(tmp_path / "undated.png", [undated]))
+
+
+def test_timeline_caps_the_rows(tmp_path: Path) -> None:
+    incidents = [
+        Incident(
+            id=f"i{n:03d}",
+            date=f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            sources=tuple(f"d{n}_{k}" for k in range(1 + n % 4)),
+            provenance=tuple(
+                SourceReport(doc_id=f"d{n}_{k}", role="main", published=f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}")
+                for k in range(1 + n % 4)
+            ),
+        )
+        for n in range(300)
+    ]
+    shown = _shown(incidents)
+    assert len(shown) == MAX_ROWS
+    assert min(len(i.sources) for i in shown) >= max(len(i.sources) for i in incidents if i not in shown)
+    capped = _png_size(write_timeline_png(tmp_path / "many.png", incidents))[1]
+    assert capped == _png_size(write_timeline_png(tmp_path / "max.png", incidents[:MAX_ROWS]))[1]

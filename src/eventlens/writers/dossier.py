@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..model import Document, Failure, IncidentMention
+from ..model import Document, Failure, Incident, IncidentMention
+
+if TYPE_CHECKING:
+    from .incident_dossier import TextSource
 
 __all__ = ["DossierEntry", "count_label", "dossier_entry", "md_escape", "write_dossier"]
 
@@ -141,8 +145,21 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def write_dossier(path: Path, entries: Iterable[DossierEntry], failures: Iterable[Failure], counts: dict[str, int]) -> Path:
-    """Write the Markdown dossier of a run."""
+def write_dossier(
+    path: Path,
+    entries: Iterable[DossierEntry],
+    failures: Iterable[Failure],
+    counts: dict[str, int],
+    incidents: Sequence[Incident] = (),
+    *,
+    documents_text: TextSource | None = None,
+) -> Path:
+    """Write the Markdown dossier of a run; with ``incidents`` it opens with an Incidents section.
+
+    ``documents_text`` (doc id -> cleaned text, a mapping or a function) lets each claim mark its figure's words.
+    """
+    from .incident_dossier import incident_markdown  # here, not at the top: that module imports md_escape from this one
+
     entries, failures = list(entries), list(failures)
     lines = ["# eventlens dossier", ""]
     lines.append(
@@ -154,6 +171,8 @@ def write_dossier(path: Path, entries: Iterable[DossierEntry], failures: Iterabl
     languages = Counter(str(entry.get("analysis")) for entry in entries if entry.get("analysis"))
     if languages:
         lines += ["", "; ".join(f"{md_escape(text)} ×{n}" for text, n in sorted(languages.items())) + " (stored; the English stages did not run)."]
+    if incidents:
+        lines += ["", *incident_markdown(incidents, documents_text=documents_text)]
     lines += ["", f"## Documents ({len(entries)})", ""]
     for entry in entries:
         title = md_escape(str(entry["title"])) if entry["title"] else "(no title)"
