@@ -468,6 +468,75 @@ def eval_casualties(
         json_out.write_text(json.dumps({k: v for k, v in results.items() if k != "per_document"}, indent=2) + "\n", encoding="utf-8")
 
 
+@eval_app.command("incidents")
+def eval_incidents(
+    data: Annotated[Optional[Path], typer.Option(help="The incidents gold folder (default: ../shared/eval/incidents).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores (and each gold incident's) to this JSON file.")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Run the whole pipeline on reports grouped by incident; score the incidents it makes, beside the baselines."""
+    from .eval.common import default_eval_dir
+    from .eval.incidents import evaluate_incidents
+
+    folder = data or default_eval_dir() / "incidents"
+    if not (folder / "docs.jsonl.gz").is_file() or not (folder / "incidents.jsonl").is_file():
+        _error(f"{folder}: no docs.jsonl.gz and incidents.jsonl (pass --data)")
+        raise typer.Exit(2)
+    try:
+        results = evaluate_incidents(folder, _settings(config, set_))
+    except ValueError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    clusters = Table(
+        title=f"incidents on {folder}: {results['documents']} reports, {results['gold_incidents']} gold incidents, "
+        f"{results['predicted_incidents']} predicted"
+    )
+    for column in ("system", "clusters", "B3 P", "B3 R", "B3 F1", "pair P", "pair R", "pair F1", "2-4 whole", "2-4 B3 R",
+                   "hard neg. merged"):  # fmt: skip
+        clusters.add_column(column, justify="right")
+    names = {"eventlens": "eventlens", "one_per_document": "one per report", "tfidf_average_link": f"TF-IDF avg link @{results['tfidf_threshold']}"}
+    for system, s in results["clustering"].items():
+        b3, pair, small, hard = s["bcubed"], s["pairwise"], s["small"], s["hard_negatives"]
+        clusters.add_row(
+            names[system], str(s["clusters"]), f"{b3['precision']:.3f}", f"{b3['recall']:.3f}", f"{b3['f1']:.3f}",
+            f"{pair['precision']:.3f}", f"{pair['recall']:.3f}", f"{pair['f1']:.3f}",
+            f"{small['whole']}/{small['incidents']} ({small['whole_share']:.3f})", f"{small['bcubed_recall']:.3f}",
+            f"{hard['merged_pairs']}/{hard['candidate_pairs']} ({len(hard['merged_incident_pairs'])}/{hard['candidate_incident_pairs']} inc.)",
+        )  # fmt: skip
+    console.print(clusters)
+    ours, base = results["incidents"]["scores"], results["incidents"]["baseline"]
+    fields = Table(title="per gold incident: the predicted incident holding most of its reports")
+    for column in ("field", "eventlens", "baseline", "N"):
+        fields.add_column(column, justify="right")
+    for figure in ("killed", "injured"):
+        for key, label in (("exact", "exact (null = 0)"), ("strict", "exact (null wrong)"), ("within1", "within +-1")):
+            fields.add_row(f"{figure} {label}", f"{ours[figure][key]:.3f}", f"{base[figure][key]:.3f}", str(ours[figure]["n"]))
+    fields.add_row("date exact", f"{ours['date']['share']:.3f}", f"{base['date']['share']:.3f}", str(ours["date"]["n"]))
+    fields.add_row("date within 1 day", f"{ours['date_within1']['share']:.3f}", f"{base['date_within1']['share']:.3f}", str(ours["date"]["n"]))
+    location = ours["location"]
+    fields.add_row(f"location within {results['location_km']:.0f} km", f"{location['share']:.3f}", "-", str(location["n"]))
+    fields.add_row("  median km / no point", f"{location['median_km'] if location['median_km'] is not None else '-'} / {location['without_point']}", "-", "")
+    fields.add_row("city", f"{ours['city']['share']:.3f}", "-", str(ours["city"]["n"]))
+    fields.add_row("gold incidents with no predicted incident", str(ours["no_predicted_incident"]), "-", "")
+    console.print(fields)
+    console.print("baselines: killed/injured = first-number regex fused by the maximum over the gold grouping; date = earliest publication day")
+    floors = Table(title="floors (issue acceptance 3)")
+    for column in ("figure", "value", "floor", "goal", "floor held"):
+        floors.add_column(column, justify="right")
+    for row in results["floors"]:
+        bound = "<=" if row["most"] else ">="
+        value = str(row["value"]) if row["most"] else f"{row['value']:.3f}"
+        floors.add_row(row["figure"], value, f"{bound} {row['floor']}", f"{bound} {row['goal']}", "pass" if row["passes"] else "FAIL")
+    console.print(floors)
+    console.print(
+        f"{results['documents_without_incident']} reports in no incident; whole run {results['seconds']} s "
+        f"(hard negatives: reports of different gold incidents, same city and state, gold dates <= {results['hard_negative_days']} days apart)"
+    )
+    if json_out is not None:
+        json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
 @eval_app.command("events")
 def eval_events(
     data: Annotated[Optional[Path], typer.Option(help="The event-typing gold folder (default: ../shared/eval/events).")] = None,
