@@ -197,9 +197,9 @@ def write_dossier(
             if isinstance(values, list) and values:
                 lines.append(f"- {label}: " + ", ".join(md_escape(str(v)) for v in values))
         lines += ["", f"> {md_escape(str(entry['lead']))}…", ""]
-        incidents = entry.get("incidents")
-        if isinstance(incidents, list) and incidents:
-            lines += ["#### What happened", "", *_incident_lines(incidents), ""]
+        mentions = entry.get("incidents")
+        if isinstance(mentions, list) and mentions:
+            lines += ["#### What happened", "", *_incident_lines(mentions), ""]
         quotes = entry.get("quotes")
         if isinstance(quotes, list) and quotes:
             lines += ["#### Statements", "", *_quote_lines(quotes), ""]

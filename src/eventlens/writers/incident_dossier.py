@@ -18,6 +18,7 @@ without it the sentence is shown unmarked.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -340,12 +341,10 @@ def _speaker_views(incident: Incident) -> tuple[_SpeakerView, ...]:
             _QuoteView(quote.doc_id, quote.stance, quote.target, quote.text, quote.direct)
         )
     views = []
-    for speaker, quotes in by_speaker.items():
-        stances: dict[str, int] = {}
-        for quote in quotes:
-            stances[quote.stance] = stances.get(quote.stance, 0) + 1
+    for speaker, said in by_speaker.items():
+        stances = Counter(view.stance for view in said)  # first-seen order
         summary = ", ".join(f"{stance} ×{n}" if n > 1 else stance for stance, n in stances.items())
-        views.append(_SpeakerView(speaker, summary, tuple(quotes)))
+        views.append(_SpeakerView(speaker, summary, tuple(said)))
     return tuple(views)
 
 
@@ -550,12 +549,13 @@ def _md_incident(view: _IncidentView, level: int) -> list[str]:
         lines.append("")
     if view.background:
         lines += [f"{h}# Background events mentioned", ""]
-        for item in view.background:
-            cue = f" ({md_escape(item.cue)})" if item.cue else ""
-            figures = f": {md_escape(item.figures)}" if item.figures else ""
-            known = f"; the known incident {_code(item.incident)}" if item.incident else ""
+        for mention in view.background:
+            cue = f" ({md_escape(mention.cue)})" if mention.cue else ""
+            figures = f": {md_escape(mention.figures)}" if mention.figures else ""
+            known = f"; the known incident {_code(mention.incident)}" if mention.incident else ""
             lines.append(
-                f"- {md_escape(item.what)}, retold in {_code(item.doc_id)}{cue}{figures}{known}: \u201c{md_escape(item.sentence)}\u201d"
+                f"- {md_escape(mention.what)}, retold in {_code(mention.doc_id)}{cue}{figures}{known}: "
+                f"\u201c{md_escape(mention.sentence)}\u201d"
             )
         lines.append("")
     if view.timeline:
