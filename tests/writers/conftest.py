@@ -44,7 +44,8 @@ TEXTS = {
     ),
     SITE: (
         "The violence erupted in the village of Banjska, where a police officer was killed and another injured in a shooting. "
-        "Prime Minister Albin Kurti claimed that these incidents were supported by officials in neighboring Serbia."
+        "Prime Minister Albin Kurti claimed that these incidents were supported by officials in neighboring Serbia. "
+        "A statement attributed to the gunmen claimed they had killed five officers."
     ),
     DIPLOMACY: (
         "The warning followed Sunday's clashes in the village of Banjské in northern Kosovo.\n\n"

@@ -218,3 +218,19 @@ def test_dossier_md_without_incidents_is_unchanged(tmp_path: Path, make_doc) -> 
     entries = [dossier_entry(make_doc("The port closed."))]
     plain = write_dossier(tmp_path / "a.md", entries, [], {"processed": 1}).read_text(encoding="utf-8")
     assert "## Incidents" not in plain
+
+
+def test_excluded_claims_are_shown_as_not_counted(tmp_path: Path, kosovo) -> None:
+    site = kosovo.ids["site"]
+    own = kosovo.claim(
+        site, "killed five officers", "killed", "security_forces", 5, attributed_to="the gunmen", self_claim=True,
+        counted=False,
+    )  # fmt: skip
+    incident = kosovo.banjska.model_copy(update={"excluded_claims": (own,)})
+    text = "\n".join(incident_markdown([incident], documents_text=kosovo.texts))
+    assert (
+        "killed 5 \\(security forces\\), according to the gunmen (the perpetrators' own claim; not counted in "
+        "low/best/high): “A statement attributed to the gunmen claimed they had **killed five officers**.”"
+    ) in text
+    html = write_dossier_html(tmp_path / "d.html", [incident], kosovo.texts).read_text(encoding="utf-8")
+    assert "<mark><b>killed five officers</b></mark>" in html

@@ -308,13 +308,23 @@ def _figure_rows(incident: Incident) -> tuple[tuple[str, str, str, str, str], ..
     return tuple(rows)
 
 
+def _claims_by_doc(incident: Incident) -> dict[str, list[SourceClaim]]:
+    """Every claim by report: the figures' claims (killed, injured, ... order), then the excluded ones."""
+    claims: dict[str, list[SourceClaim]] = {}
+    seen: set[tuple[str, str, str, int, int]] = set()
+    listed = [c for name in _figure_names(incident.figures) for c in incident.figures[name].claims]
+    for claim in (*listed, *incident.excluded_claims):
+        key = (claim.doc_id, claim.figure, claim.group, claim.start, claim.end)
+        if key not in seen:
+            seen.add(key)
+            claims.setdefault(claim.doc_id, []).append(claim)
+    return claims
+
+
 def _source_views(
     incident: Incident, documents: Mapping[str, DocumentLink], texts: Mapping[str, str | None]
 ) -> tuple[_SourceView, ...]:
-    claims: dict[str, list[SourceClaim]] = {}
-    for name in _figure_names(incident.figures):
-        for claim in incident.figures[name].claims:
-            claims.setdefault(claim.doc_id, []).append(claim)
+    claims = _claims_by_doc(incident)
     reports = {report.doc_id: report for report in incident.provenance}
     order = list(dict.fromkeys([*reports, *incident.sources, *claims]))
     views = []
@@ -414,10 +424,7 @@ def _pieces(text: str, claims: Sequence[SourceClaim], quotes: Sequence[tuple[int
 def _text_views(
     incident: Incident, sources: Sequence[_SourceView], texts: Mapping[str, str | None]
 ) -> tuple[_TextView, ...]:
-    claims: dict[str, list[SourceClaim]] = {}
-    for figure in incident.figures.values():
-        for claim in figure.claims:
-            claims.setdefault(claim.doc_id, []).append(claim)
+    claims = _claims_by_doc(incident)
     quotes: dict[str, list[tuple[int, int]]] = {}
     for quote in incident.quotes:
         quotes.setdefault(quote.doc_id, []).append((quote.start, quote.end))
@@ -434,9 +441,7 @@ def _text_views(
 def _incident_view(
     incident: Incident, documents: Mapping[str, DocumentLink], documents_text: TextSource | None
 ) -> _IncidentView:
-    doc_ids = dict.fromkeys([*(r.doc_id for r in incident.provenance), *incident.sources])
-    for figure in incident.figures.values():
-        doc_ids.update(dict.fromkeys(c.doc_id for c in figure.claims))
+    doc_ids = dict.fromkeys([*(r.doc_id for r in incident.provenance), *incident.sources, *_claims_by_doc(incident)])
     texts = {doc_id: _text_of(documents_text, doc_id) for doc_id in doc_ids}
     sources = _source_views(incident, documents, texts)
     names, timeline = _timeline(incident)
