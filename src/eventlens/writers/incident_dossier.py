@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -468,9 +468,10 @@ def _incident_view(
 
 def _views(
     incidents: Iterable[Incident], documents: Iterable[DocumentLink], documents_text: TextSource | None
-) -> list[_IncidentView]:
+) -> Iterator[_IncidentView]:
+    """One view per incident, made as it is written (a view holds its sources' texts)."""
     links = {link.doc_id: link for link in documents}
-    return [_incident_view(incident, links, documents_text) for incident in incidents]
+    return (_incident_view(incident, links, documents_text) for incident in incidents)
 
 
 # ---------------------------------------------------------------------------------------------- Markdown
@@ -638,7 +639,7 @@ mark { background: #fff0a0; } mark b { background: #ffd24d; } .quote { border-bo
 </head>
 <body>
 <h1>{{ title }}</h1>
-<p>{{ incidents|length }} incident{{ '' if incidents|length == 1 else 's' }}.</p>
+<p>{{ count }} incident{{ '' if count == 1 else 's' }}.</p>
 {% for inc in incidents %}
 {% set n = loop.index %}
 <section id="incident-{{ n }}">
@@ -722,7 +723,8 @@ def write_dossier_html(
 
     The page is self-contained (inline CSS, no scripts, no external URLs) and escapes all article text.
     """
-    html = _TEMPLATE.render(title=title, incidents=_views(incidents, documents, documents_text))
+    views = _views(incidents, documents, documents_text)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    with path.open("w", encoding="utf-8") as fh:
+        fh.writelines(_TEMPLATE.generate(title=title, count=len(incidents), incidents=views))
     return path
