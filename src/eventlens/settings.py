@@ -296,6 +296,23 @@ class ClusterSettings(Section):
 class ReconcileSettings(Section):
     """Low / best / high of every figure, and the other fused fields (the ``reconcile`` slot)."""
 
+    within_report: Literal["last", "max"] = Field(
+        default="max",  # shared/eval/incidents: best killed 0.836 with max, 0.812 with last (partial figures come later)
+        description=(
+            "Which of one report's figures for one victim group counts when it states several (after a superseding "
+            "'toll rose to' and a named source's figure): the last one in the text, or the largest."
+        ),
+    )
+    same_place_km: float = Field(
+        default=25.0, ge=0.0, description="Reports' places closer than this (km) are one place when the location is voted."
+    )
+    name_similarity: float = Field(
+        default=80.0,
+        ge=0.0,
+        le=100.0,
+        description="Smallest rapidfuzz ratio of folded names for a place no gazetteer located to be a spelling of another.",
+    )
+
 
 class QuotesSettings(Section):
     min_direct_words: int = Field(
