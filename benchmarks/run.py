@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/run.py --only pipeline
     .venv/bin/python benchmarks/run.py --only stages
     .venv/bin/python benchmarks/run.py --only html --repeat 3
+    .venv/bin/python benchmarks/run.py --only cluster
 
 Benchmarks, each written to ``benchmarks/results/<name>.json`` (``<name>-quick.json`` with ``--quick``):
 
@@ -27,6 +28,10 @@ Benchmarks, each written to ``benchmarks/results/<name>.json`` (``<name>-quick.j
   with pipeline.n_process=1 and 2 beside spaCy NER alone, and on 10,000 (the 1,000 repeated ten times with
   distinct ids) with n_process=2 beside spaCy NER with n_process=2; docs/s, words/s, peak RSS of all
   processes; and the start-up figure: ``eventlens run`` on one small example file (``benchmarks/stages.py``).
+- ``cluster``: the registered cluster stage on 1,000 / 10,000 / 100,000 ClusterItems built from real eval
+  reports (incidents + ECB+, per-document pipeline once) and replicated with shifted dates, moved points and
+  (``--cluster-texts renamed``, the default) each copy's names and numbers renamed; wall time, peak RSS and
+  what the call added, one fresh process per size, and the exponent b of time ~ N^b (``benchmarks/cluster.py``).
 
 Every system runs in a fresh interpreter (``benchmarks/worker.py``) so that peak RSS (``ru_maxrss``)
 belongs to that run alone; each is warmed up on a tiny input outside the timed region. MB = 10^6 bytes
@@ -58,19 +63,21 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import cluster  # noqa: E402
 import corpus  # noqa: E402
 import stages  # noqa: E402
 from machine import git_info, library_versions, load_average, machine_info, utc_now  # noqa: E402
 
-BENCHMARKS = ("html", "text", "scaling", "stages", "pipeline")
+BENCHMARKS = ("html", "text", "scaling", "stages", "pipeline", "cluster")
 #: What a run without --only measures: ``stages`` (entities + temporal + geocode) is inside ``pipeline`` now.
-DEFAULT_BENCHMARKS = ("html", "text", "scaling", "pipeline")
+DEFAULT_BENCHMARKS = ("html", "text", "scaling", "pipeline", "cluster")
 NAMES = {
     "html": "ingest_html_extraction",
     "text": "ingest_text_generated",
     "scaling": "ingest_scaling",
     "stages": "stages",
     "pipeline": "pipeline",
+    "cluster": "cluster_scaling",
 }
 FOUNDATION_SLOTS = ("clean", "metadata", "langid")
 FULL = {"html_pages": None, "text_docs": 10_000, "scaling_sizes": (1_000, 3_000, 10_000)}
@@ -107,6 +114,8 @@ def _command(args: argparse.Namespace, only: str | None) -> str:
         parts += ["--eval-dir", shlex.quote(str(args.eval_dir))]
     if args.ner_large and only == "pipeline":
         parts.append("--ner-large")
+    if args.cluster_texts != "renamed" and only == "cluster":
+        parts += ["--cluster-texts", args.cluster_texts]
     return " ".join(parts)
 
 
@@ -453,7 +462,18 @@ def bench_pipeline(args: argparse.Namespace, runner: Runner, sizes: dict[str, An
     return stages.bench_pipeline(args, runner, _eval_dir(args))  # the whole per-document pipeline (benchmarks/stages.py)
 
 
-RUNNERS = {"html": bench_html, "text": bench_text, "scaling": bench_scaling, "stages": bench_stages, "pipeline": bench_pipeline}
+def bench_cluster(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], slots: list[str] | None) -> dict[str, Any]:
+    return cluster.bench_cluster(args, runner, _eval_dir(args))  # its own sizes (benchmarks/cluster.py)
+
+
+RUNNERS = {
+    "html": bench_html,
+    "text": bench_text,
+    "scaling": bench_scaling,
+    "stages": bench_stages,
+    "pipeline": bench_pipeline,
+    "cluster": bench_cluster,
+}
 
 
 # -- output ----------------------------------------------------------------------------------------
@@ -483,6 +503,10 @@ def _summary(written: dict[str, dict[str, Any]]) -> list[str]:
                     f"time/doc x{row['cost_per_doc_vs_smallest']:.2f}, CPU/doc x{row['cpu_cost_per_doc_vs_smallest']:.2f} "
                     f"vs smallest; RSS +{_fmt(row['rss_growth_per_1000_docs_mib'])} MiB/1k docs"
                 )
+            if "call_rss_growth_mib" in row:
+                notes.append(f"+{_fmt(row['call_rss_growth_mib'], 0)} MiB in the call, {row['clusters']:,} clusters")
+            if "time_exponent" in data and row is data["results"][-1] and data["time_exponent"] is not None:
+                notes.append(f"time ~ N^{data['time_exponent']}")
             if row.get("settings_overrides"):
                 notes.append("ingest.max_bytes raised to the file size")
             if row.get("system") == "trafilatura":
@@ -504,7 +528,7 @@ def _summary(written: dict[str, dict[str, Any]]) -> list[str]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run (30 pages, 500 docs, 100/300/1,000, 200 stage docs)")
+    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run (30 pages, 500 docs, 100/300/1,000, 200 stage docs, 300/1,000/3,000 cluster items)")
     parser.add_argument("--only", choices=BENCHMARKS, action="append", help="run only this benchmark (repeatable)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the median is reported (default 1)")
     parser.add_argument(
@@ -522,6 +546,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--ner-large",
         action="store_true",
         help="pipeline: also measure spaCy NER alone over the 10,000 reports (adds about 5 minutes)",
+    )
+    parser.add_argument(
+        "--cluster-texts",
+        choices=("renamed", "kept"),
+        default="renamed",
+        help="cluster: each copy's names and numbers get a suffix of their own (default), or every text is kept as is",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:
