@@ -302,29 +302,18 @@ def _run_corpus_stages(
 
 
 def _write_outputs(out_dir: Path, store: Store, counts: dict[str, int]) -> dict[str, str]:
-    """documents.jsonl and dossier.md from everything the store holds, in path order."""
-    from .writers import DocumentsWriter, write_dossier
-    from .writers.dossier import dossier_entry
-
-    documents = out_dir / "documents.jsonl"
-    with DocumentsWriter(documents) as writer, tempfile.TemporaryFile("w+", encoding="utf-8") as entries:
-        # Dossier entries wait in a temporary file, so memory does not grow with the number of documents.
-        for doc in store.iter_documents():
-            writer.write(doc)
-            entries.write(json.dumps(dossier_entry(doc), ensure_ascii=False) + "\n")
-        entries.seek(0)
-        dossier = write_dossier(
-            out_dir / "dossier.md", (json.loads(line) for line in entries), store.list_failures(), counts
-        )
-    outputs = {"documents": str(documents), "dossier": str(dossier)}
-    outputs.update(_write_incident_outputs(out_dir, store))
-    return outputs
-
-
-def _write_incident_outputs(out_dir: Path, store: Store) -> dict[str, str]:
-    """events.json (every incident and every document's place among them) from the store."""
+    """Every output from everything the store holds: documents in path order, incidents by date."""
     from .fusion import document_links
-    from .model import EventsFile
+    from .writers import (
+        DocumentsWriter,
+        write_dossier,
+        write_dossier_html,
+        write_events_csv,
+        write_events_geojson,
+        write_events_json,
+        write_timeline_png,
+    )
+    from .writers.dossier import dossier_entry
 
     links = document_links(store)
     mentioned: dict[str, list[str]] = {}
@@ -334,10 +323,31 @@ def _write_incident_outputs(out_dir: Path, store: Store) -> dict[str, str]:
     incidents = [
         incident.model_copy(update={"mentioned_in": tuple(mentioned.get(incident.id, ()))}) for incident in store.iter_incidents()
     ]
-    events = out_dir / "events.json"
-    payload = EventsFile(incidents=tuple(incidents), documents=tuple(links)).model_dump(mode="json")
-    events.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return {"events": str(events)}
+    text_of = lru_cache(maxsize=256)(store.text_of)
+    documents = out_dir / "documents.jsonl"
+    with DocumentsWriter(documents) as writer, tempfile.TemporaryFile("w+", encoding="utf-8") as entries:
+        # Dossier entries wait in a temporary file, so memory does not grow with the number of documents.
+        for doc in store.iter_documents():
+            writer.write(doc)
+            entries.write(json.dumps(dossier_entry(doc), ensure_ascii=False) + "\n")
+        entries.seek(0)
+        dossier = write_dossier(
+            out_dir / "dossier.md",
+            (json.loads(line) for line in entries),
+            store.list_failures(),
+            counts,
+            incidents,
+            documents_text=text_of,
+        )
+    return {
+        "documents": str(documents),
+        "dossier": str(dossier),
+        "events": str(write_events_json(out_dir / "events.json", incidents, links)),
+        "events_csv": str(write_events_csv(out_dir / "events.csv", incidents)),
+        "events_geojson": str(write_events_geojson(out_dir / "events.geojson", incidents)),
+        "dossier_html": str(write_dossier_html(out_dir / "dossier.html", incidents, text_of, documents=links)),
+        "timeline": str(write_timeline_png(out_dir / "timeline.png", incidents)),
+    }
 
 
 def _incident_summary(fusion: Any, store: Store) -> dict[str, Any]:

@@ -511,6 +511,11 @@ class Store:
             rows = conn.execute(select(corpus_inputs.c.doc_id, corpus_inputs.c.fields).where(corpus_inputs.c.doc_id.in_(ids)))
             return {row.doc_id: row.fields for row in rows}
 
+    def text_of(self, doc_id: str) -> str | None:
+        """The cleaned text of a stored document, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.text).where(documents.c.doc_id == doc_id)).scalar_one_or_none()
+
     def document_ids(self) -> list[str]:
         """Every stored doc_id, sorted."""
         with self.engine.connect() as conn:
