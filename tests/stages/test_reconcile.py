@@ -299,6 +299,31 @@ def test_a_day_after_the_first_report_loses(report: Any) -> None:
     assert reconcile_incident("inc", docs, CFG).date == "2024-05-05"
 
 
+def _retold(doc_id: str, day: str) -> IncidentMention:
+    return IncidentMention(
+        id=f"{doc_id}:1", role="background", type="Violence against civilians", trigger="shot", date=day,
+        date_precision="day", start=0, end=4,
+    )  # fmt: skip
+
+
+def test_follow_ups_after_the_first_report_take_the_retold_day(report: Any) -> None:
+    """A trial and a sentencing months later retell the shooting: its day is the incident's."""
+    docs = [
+        report("a", "2024-08-25", trigger="charged", background=(_retold("a", "2024-03-01"),)),
+        report("b", "2025-09-10", date="2025-09-10", trigger="sentenced", background=(_retold("b", "2024-03-01"),)),
+    ]
+    assert (reconcile_incident("inc", docs, CFG).date, reconcile_incident("inc", docs, CFG).date_precision) == (
+        "2024-03-01",
+        "day",
+    )
+
+
+def test_no_stated_date_is_the_first_report_day_to_the_week(report: Any) -> None:
+    docs = [report("a", "2024-05-06"), report("b", "2024-05-07")]
+    incident = reconcile_incident("inc", docs, CFG)
+    assert (incident.date, incident.date_precision) == ("2024-05-06", "week")
+
+
 def test_location_votes_spellings_and_containing_areas(report: Any) -> None:
     docs = [
         report("a", "2024-05-01", place=SANDTON.model_copy(update={"text": "Sandton"})),
