@@ -468,6 +468,52 @@ def eval_casualties(
         json_out.write_text(json.dumps({k: v for k, v in results.items() if k != "per_document"}, indent=2) + "\n", encoding="utf-8")
 
 
+@eval_app.command("cluster")
+def eval_cluster(
+    data: Annotated[Optional[Path], typer.Option(help="The ECB+ gold folder (default: ../shared/eval/clustering).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores to this JSON file.")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Score same-event clustering on ECB+ dev and test (global and within topic) beside three baselines."""
+    from .eval.cluster import SYSTEMS, evaluate_cluster
+    from .eval.common import default_eval_dir
+
+    folder = data or default_eval_dir() / "clustering"
+    if not (folder / "ecbplus.jsonl.gz").is_file():
+        _error(f"{folder}: no ecbplus.jsonl.gz (pass --data)")
+        raise typer.Exit(2)
+    try:
+        results = evaluate_cluster(folder, _settings(config, set_))
+    except ValueError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    tuned = results["tuned"]
+    labels = {
+        "tfidf average link": f"TF-IDF avg link @{tuned['tfidf_threshold']}",
+        "tfidf + entities average link": f"TF-IDF + {tuned['entity_weight']} entities @{tuned['mixed_threshold']}",
+    }
+    table = Table(title=f"same-event clustering on {folder} ({results['documents']} documents; dev = topics 1-35, test = 36-45)")
+    for column in ("split", "scope", "system", "clusters", "B3 P", "B3 R", "B3 F1", "pair P", "pair R", "pair F1", "hard neg. merged"):
+        table.add_column(column, justify="right")
+    for split, split_scores in results["splits"].items():
+        for scope in ("global", "within_topic"):
+            for system in SYSTEMS:
+                s = split_scores[scope][system]
+                b3, pair = s["bcubed"], s["pairwise"]
+                table.add_row(
+                    f"{split} ({split_scores['documents']} docs, {split_scores['clusters']} clusters)", scope.replace("_", " "),
+                    labels.get(system, system), str(s["clusters"]),
+                    f"{b3['precision']:.3f}", f"{b3['recall']:.3f}", f"{b3['f1']:.3f}",
+                    f"{pair['precision']:.3f}", f"{pair['recall']:.3f}", f"{pair['f1']:.3f}",
+                    f"{s['hard_negatives_merged']}/{split_scores['hard_negative_pairs']} ({s['hard_negative_share']:.1%})",
+                )  # fmt: skip
+    console.print(table)
+    console.print("hard negatives: document pairs of one topic and different subtopics (same kind of event, another instance)")
+    if json_out is not None:
+        json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
 @eval_app.command("incidents")
 def eval_incidents(
     data: Annotated[Optional[Path], typer.Option(help="The incidents gold folder (default: ../shared/eval/incidents).")] = None,
