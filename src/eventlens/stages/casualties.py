@@ -55,6 +55,7 @@ class RawClaim:
     implicit: bool = False  # one victim named, not counted ("he was shot", "the girl was wounded")
     later: bool = False  # "one of them later died": a death on top of those counted before
     self_claim: bool = False  # a toll the perpetrators claim for their own attack ("we killed 12 soldiers")
+    bare: bool = False  # a count with no victim noun ("... and 11 wounded"): the victims of the figure before it
     notes: list[str] = field(default_factory=list)
 
 
@@ -84,7 +85,9 @@ _NP_STOP = (
     "of|in|at|on|from|to|with|by|for|the|a|an|that|this|these|those|who|which|were|was|is|are|be|been|had|has|"
     "have|said|says|as|after|before|when|while|during|result|than|into|near|since|but|if|his|her|their|its|not"
 )
-_NP_WORD = rf"(?:(?!(?:{_NP_STOP})\b)[\w’'-]+,?\s+)"
+# A comma before "and" or "including" closes the phrase: "21 dead, including six children, and 44 wounded" has
+# two figures, not "six children, and 44" wounded.
+_NP_WORD = rf"(?:(?!(?:{_NP_STOP})\b)[\w’'-]+(?:,(?!\s*(?:and|or|including|among|while|but)\b))?\s+)"
 
 
 _LIST_DET = r"(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|his|her|their|both|its)"
@@ -129,13 +132,30 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     count = COUNT_PATTERN
     victims = (
         rf"(?P<count>{count})\s+(?:(?P<more>more|other|others|additional|further)\s+)?"
-        rf"(?:(?P<of>of\s+(?:the|them|whom|those|these|its|their)\s+)|of\s+)?"
-        rf"(?P<np>{_NP_WORD}{{0,6}}?)"
+        rf"(?:(?P<of>of\s+(?:the|them|whom|those|these|its|their)(?:,\s+(?P<appos>(?:an?|the)\s+[\w’'-]+(?:\s+[\w’'-]+)?),)?\s+)|of\s+)?"
+        rf"(?P<np>{_NP_WORD}{{0,6}}?)(?P<pp>of\s+(?:the\s+)?{_NP_WORD}{{1,3}}?)?"
     )
     return {
         # "three Serbs were killed", "one of them died", "two more were seriously injured"
         "subject": re.compile(
-            rf"\b{victims}(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)", re.IGNORECASE
+            rf"\b{victims}(?P<rel>(?<=\s)(?:who|that)\s+(?:(?!\b(?:said|says|told|and|but|when|after)\b)[^,.;]){{3,90}}?\s+)?"
+            rf"(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)",
+            re.IGNORECASE,
+        ),
+        # "Ten people – seven civilians and three soldiers – were killed", "six people, including two soldiers, died"
+        "apposed": re.compile(
+            rf"\b(?P<count>{count})\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+)"
+            rf"(?P<open>\s+[–—-]\s+|\s*\(\s*|,\s*(?:including|among\s+them|among\s+whom)\s+)"
+            rf"(?P<list>[^–—(),;.]{{3,80}}?)(?P<close>\s+[–—-]\s+|\s*\)\s*|,\s*)"
+            rf"(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)",
+            re.IGNORECASE,
+        ),
+        # "One of the two policemen wounded in the attack ... succumbed to his injuries"
+        "wounded_died": re.compile(
+            rf"\b(?P<count>{count})\s+of\s+the\s+(?P<whole>[\w-]+)\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?)(?:wounded|injured|hurt)\b"
+            r"(?:(?!\b(?:said|says|told|that)\b)[^.;]){0,160}?\b(?:later\s+|subsequently\s+|eventually\s+)?"
+            r"(?:succumbed|died|passed\s+away|was\s+pronounced\s+dead)\b",
+            re.IGNORECASE,
         ),
         # "three children and two adults were found dead", "a mother, father, and toddler were killed"
         "listed": re.compile(
@@ -172,6 +192,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "toll": re.compile(
             rf"\b(?:death\s+)?toll\s+(?:has\s+|had\s+)?(?:(?:now\s+)?(?:rose|risen|rises|climbed|climbs|reached|reaches|"
             rf"increased|jumped|stands|stood|is|was|went\s+up)\s+)?(?:at\s+|to\s+|of\s+)?(?P<count>{count})\b",
+            re.IGNORECASE,
+        ),
+        # "bringing the number of arrested persons to four", "the number of people killed ... has reached 21"
+        "number": re.compile(
+            r"\b(?:total\s+)?number\s+of\s+(?P<what>(?:(?!\b(?:to|has|have|had|is|was|stands|stood|rose|reached)\b)[^.;,:]){2,90}?)\s+"
+            r"(?:has\s+|had\s+|have\s+)?(?:now\s+)?(?:(?:risen|rose|rises|climbed|increased|jumped|gone\s+up|went\s+up)\s+to|"
+            rf"reached|reaches|stands\s+at|stood\s+at|to)\s+(?P<count>{count})\b(?:,\s*all\s+(?:of\s+them\s+)?(?P<all>[\w’'-]+))?",
             re.IGNORECASE,
         ),
         # "resulting in the death of a police officer", "the deaths of three soldiers"
@@ -211,6 +238,11 @@ _NOT_VICTIMS = re.compile(
     r"a\.m|p\.m|am|pm|o['’]clock|dollars?|rifles?|guns?|weapons?|grenades?)\b",
     re.IGNORECASE,
 )
+_NUMBER_FIGURE = re.compile(r"\b(?:killed|dead|deaths|died|fatalities|injured|wounded|injuries|arrested|arrests|detained|abducted|kidnapped)\b", re.IGNORECASE)
+_NAMED_GROUPS = ("security_forces", "attackers", "civilians")
+# Between a figure and a bare count that shares its victims: a few words of the same clause, then "and".
+_SHARED_VICTIMS = re.compile(r"[^\d.;:()–—]{0,40}?(?:,\s*|\s+)and\s+")
+_LEADING_COUNT = re.compile(rf"^\s*(?:{COUNT_PATTERN})\s+", re.IGNORECASE)
 _AGE = re.compile(r"^\s*-?\s*(?:year|month|week|day)s?[- ]old|^\s*(?:years?|yrs?)\b", re.IGNORECASE)
 
 
@@ -389,6 +421,8 @@ class _Reader:
                 claim = self._claim("killed", group if group not in (None, "generic") else "unknown", count, s_start, match, (s_start, s_end))
                 claim.supersedes = bool(re.search(r"(?i)rose|risen|rises|climbed|climbs|increased|jumped|went up|now", match.group(0)))
                 add(claim, match.start(), match.end())
+        for match in pats["number"].finditer(sentence):
+            add(self._number_claim(match, s_start, s_end), match.start(), match.end())
         for match in pats["object"].finditer(sentence):
             add(self._object_claim(match, sentence, s_start, s_end), match.start(), match.end())
         for match in pats["left"].finditer(sentence):
@@ -403,6 +437,12 @@ class _Reader:
             if group is None:
                 continue
             add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), match.group("tail")), match.start(), match.end())
+        for name, read in (("wounded_died", self._wounded_died), ("apposed", self._apposed_claims)):
+            for match in pats[name].finditer(sentence) if has_fig_after else ():
+                several = read(match, sentence, s_start, s_end) if not overlaps(match.start(), match.end()) else []
+                if several:
+                    taken.append((match.start(), match.end()))
+                    found.extend(several)
         for match in pats["listed"].finditer(sentence) if has_fig_after else ():
             total = _list_count(match.group("list"))
             if total:
@@ -441,6 +481,17 @@ class _Reader:
                 taken.append((match.start(), match.end()))
                 found.extend(self._claim(fig, "unknown", Count(value=0), s_start, match, (s_start, s_end)) for fig in figs)
         found.sort(key=lambda c: c.start)
+        for previous, claim in zip(found, found[1:]):
+            if claim.group != "unknown" or previous.group not in _NAMED_GROUPS:
+                continue
+            if sum(c.start == previous.start for c in found) > 1:
+                continue  # the last group of an apposition ("ten people – seven civilians and three soldiers –")
+            # "26 civilians killed and 11 wounded": the wounded are civilians too.
+            if claim.bare and previous.figure != claim.figure and _SHARED_VICTIMS.fullmatch(self.text, previous.end, claim.start):
+                claim.group = previous.group
+            # "two more suspects were arrested, bringing the number of arrested persons to four": four suspects.
+            if claim.supersedes and previous.figure == claim.figure:
+                claim.group = previous.group
         for claim in found:
             self._settle_group(claim)
             self.claims.append(claim)
@@ -449,6 +500,61 @@ class _Reader:
 
     def _claim(self, figure: str, group: str, count: Count, offset: int, match: re.Match[str], sent: tuple[int, int]) -> RawClaim:
         return RawClaim(figure, group, count, offset + match.start(), offset + match.end(), sent)
+
+    def _number_claim(self, match: re.Match[str], s_start: int, s_end: int) -> RawClaim | None:
+        """A running total ("the number of people killed ... has reached 21, all of them civilians"): it supersedes
+        the report's partial figures; its victims are the words around the figure word."""
+        count = parse_count(match)
+        what = match.group("what")
+        word = _NUMBER_FIGURE.search(what)
+        if count is None or word is None:
+            return None
+        victims = what[: word.start()] + " " + re.split(r"\s(?:in|at|on|during|since|after|of|by)\s", what[word.end() :] + " ")[0]
+        group, _ = _head_group(match.group("all") or "")
+        if group in (None, "generic", "unknown"):
+            group, _ = _head_group(victims)
+        claim = RawClaim(_noun_figure(word.group(0)), group if group not in (None, "generic") else "unknown", count,
+                         s_start + match.start(), s_start + match.end(), (s_start, s_end))
+        claim.supersedes = True
+        return claim
+
+    def _wounded_died(self, match: re.Match[str], sentence: str, s_start: int, s_end: int) -> list[RawClaim]:
+        """"One of the two policemen wounded ... succumbed": two injured, one of whom died."""
+        from ..numbers import number_value
+
+        count, whole = parse_count(match), number_value(match.group("whole"))
+        group, _ = _head_group(match.group("np"))
+        if count is None or not count.value or not whole or whole < count.value or group in (None, "generic"):
+            return []
+        span = (s_start + match.start(), s_start + match.end())
+        died = RawClaim("killed", group, count, span[0] + 1, span[1], (s_start, s_end))
+        died.of_previous = died.later = True
+        return [RawClaim("injured", group, Count(value=whole), span[0], span[0] + 1, (s_start, s_end)), died]
+
+    def _apposed_claims(self, match: re.Match[str], sentence: str, s_start: int, s_end: int) -> list[RawClaim]:
+        """The total before an apposition and each victim group inside it ("Ten people – seven civilians and
+        three soldiers – were killed": 10, 7 civilians, 3 security forces; "six people, including two
+        soldiers": 6 and 2 security forces, the other four left without a group)."""
+        count = parse_count(match)
+        np = match.group("np")
+        if count is None or _NOT_VICTIMS.match(np) or _AGE.match(sentence[match.end("count") :]):
+            return []
+        group, _ = _head_group(np)
+        if group is None and not _is_people_word(np, s_start + match.start("np"), self.entities):
+            return []
+        fig = next(name[2:] for name, value in match.groupdict().items() if name.startswith("a_") and value)
+        if fig in ("shot", "injured") and _LATER_DIED.match(sentence[match.end() :]):
+            fig = "killed"
+        span = (s_start + match.start(), s_start + match.end())
+        total = group if group not in (None, "generic") else "unknown"
+        claims = [RawClaim(fig, total, count, *span, (s_start, s_end))]
+        for item in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("list").strip()):
+            head = _LEADING_COUNT.match(item)
+            part = parse_count(head) if head else None
+            part_group, _ = _head_group(item[head.end() :]) if head else (None, "")
+            if part is not None and part_group not in (None, "generic", "unknown"):
+                claims.append(RawClaim(fig, part_group, part, *span, (s_start, s_end)))
+        return claims
 
     def _subject_claim(self, match: re.Match[str], sentence: str, s_start: int, s_end: int) -> RawClaim | None:
         count = parse_count(match)
@@ -460,7 +566,9 @@ class _Reader:
         after = sentence[match.end() :]
         if _AGE.match(sentence[match.end("count") :]):
             return None
-        if _NOT_VICTIMS.match(np.strip()) or re.match(r"\s*-?\s*(?:year|month)s?[- ]old", sentence[match.end("count") :]):
+        if _NOT_VICTIMS.match(np.strip()) and _head_group(np)[0] is None:
+            return None  # "three times", "two vehicles"; but "a truck driver" is a person
+        if re.match(r"\s*-?\s*(?:year|month)s?[- ]old", sentence[match.end("count") :]):
             return None
         if re.search(r"(?i)\b(?:of|than|aged?|ages|No\.|#|Sept?|Oct|Nov|Dec|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
                      r"January|February|March|April|May|June|July|August|September|October|November|December)\.?\s*$", before) and not match.group("qual"):
@@ -472,7 +580,14 @@ class _Reader:
         if re.search(r"[,(]\s*$", before) and re.match(r"\s*,", sentence[match.end("count") :]):
             return None  # an age in apposition: "Smith, 26, was killed"
         single = match.group("single")
+        if (match.group("rel") or match.group("pp")) and not np.strip():
+            return None
         group, head = _head_group(np)
+        if match.group("pp") and group in (None, "generic"):
+            inner, _ = _head_group(match.group("pp"))  # "five members of the special police"
+            group = inner if inner not in (None, "generic") else group
+        if match.group("appos") and not np.strip():
+            group, head = _head_group(match.group("appos"))  # "one of whom, a woman, died"
         if np.strip() and group is None:
             if not _is_people_word(np, s_start + match.start("np"), self.entities):
                 return None
@@ -501,8 +616,12 @@ class _Reader:
                 count = Count(value=whole)
         implicit = (single or "").lower() in ("a", "an") and not match.group("more")
         claim = RawClaim(fig, group or "unknown", count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
+        claim.bare = not np.strip() and not single and not match.group("of") and not match.group("more")
         claim.implicit = implicit
-        claim.additive = bool(match.group("more")) or (single or "").lower() == "another" or np.strip().lower() in ("others", "other")
+        claim.additive = (
+            bool(match.group("more")) or (single or "").lower() == "another" or np.strip().lower() in ("others", "other")
+            or re.search(r"(?i)\balso\b", match.group("aux")) is not None
+        )
         claim.of_previous = bool(match.group("of")) and (
             re.match(r"(?i)of\s+(?:them|whom|those|these)\b", match.group("of") or "") is not None
             or bool(re.match(r"(?i)(?:\w+\s+){0,2}?(?:wounded|injured)\b", np.strip()))
@@ -650,7 +769,7 @@ class _Reader:
 
 def _noun_figure(word: str) -> str:
     word = word.lower()
-    if word.startswith(("death", "kill", "murder", "dead", "slain", "fatal")):
+    if word.startswith(("death", "kill", "murder", "dead", "slain", "fatal", "died")):
         return "killed"
     if word.startswith(("injur", "wound")):
         return "injured"
@@ -704,11 +823,14 @@ def _parts_that_died(claims: list[RawClaim]) -> list[RawClaim]:
                     base.implicit = False
                 dead_before = [c for c in out if c.figure == "killed" and c.count.value and c.group in (claim.group, "unknown")
                                and claim.start - c.end < 600]
-                if claim.later and dead_before:
+                # The wounded counted apart from dead stated before them ("ten killed and 16 wounded, one of whom
+                # died") are not among those dead: that death is one more, "later" or not.
+                apart = [c for c in dead_before if c.end <= base.start]
+                if (claim.later and dead_before) or apart:
                     # "18 died ... one of the 48 wounded later died": 19 killed in all
-                    total = dead_before[-1].count.value + claim.count.value
-                    claim.notes.append(f"with the {dead_before[-1].count.value} killed before")
-                    claim.count = replace(claim.count, value=total)
+                    dead = (dead_before if claim.later else apart)[-1]
+                    claim.notes.append(f"with the {dead.count.value} killed before")
+                    claim.count = replace(claim.count, value=dead.count.value + claim.count.value)
         out.append(claim)
     return [c for c in out if not (c.figure in ("injured", "shot") and c.count.value == 0 and c.notes)]
 
@@ -734,7 +856,9 @@ def settle_hits(claims: list[RawClaim]) -> list[RawClaim]:
     killed = max((c.count.value or c.count.low or 0 for c in claims if c.figure == "killed"), default=0)
     out: list[RawClaim] = []
     for claim in claims:
-        hit = claim.figure == "shot" or (claim.figure == "injured" and claim.implicit)
+        # "A soldier was also wounded" after the civilians' toll is one more victim of another group, not one of the dead.
+        apart = claim.additive and claim.group in ("security_forces", "attackers", "civilians")
+        hit = claim.figure == "shot" or (claim.figure == "injured" and claim.implicit and not apart)
         if not hit:
             out.append(claim)
             continue
