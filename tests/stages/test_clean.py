@@ -286,3 +286,45 @@ def test_offset_map_round_trips(lines: list[str], joiner: str) -> None:
         for offset in range(segment.clean, segment.clean + segment.length):
             assert doc.raw_text[doc.raw_offset(offset)] == doc.text[offset]
     assert 0 <= doc.raw_offset(len(text)) <= len(raw)
+
+
+HEADLINES = "Port reopens after the storm\nTeachers strike over unpaid wages in the capital\nCup final: home side wins on penalties"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(BODY + "\n\nRelated posts\n\n" + HEADLINES + "\n\nWe use cookies on this site. Accept | Reject", id="below-heading"),
+        pytest.param(BODY + "\n\nMost read\n" + "\n".join(f"{n}. {h}" for n, h in enumerate(HEADLINES.split("\n"), 1)), id="numbered"),
+        pytest.param(BODY + "\n\nLatest news: " + " | ".join(HEADLINES.split("\n")), id="one-line"),
+        pytest.param(BODY + "\n\nMore on Europe: " + HEADLINES.split("\n")[0], id="more-on-section"),
+    ],
+)
+def test_headline_lists_removed(raw: str) -> None:
+    """Other articles' headlines ("Related posts", "Latest news: A | B") are page furniture: their tolls and
+    places are not the article's."""
+    cleaned = clean_text(raw)
+    _assert_body_kept(cleaned.text)
+    assert "Port reopens" not in cleaned.text
+    assert "headline_list" in {span.reason for span in cleaned.removed}
+
+
+def test_a_list_heading_before_prose_is_kept() -> None:
+    raw = BODY + "\n\nRelated\n\nThe minister said the bridges would be rebuilt by the army engineers before winter."
+    assert "The minister said" in clean_text(raw).text
+
+
+@pytest.mark.parametrize("heading", ["Comments", "Comments (2)"])
+def test_a_comments_heading_starts_the_comment_section(heading: str) -> None:
+    raw = BODY + f"\n\n{heading}\n\nriver_fan – 4 April 2021 at 10:41\nStay safe everyone.\n\nhill_man • 4 April 2021, 12:05\nFix the roads!"
+    cleaned = clean_text(raw)
+    assert cleaned.text == BODY
+    assert {span.reason for span in cleaned.removed} == {"comments"}
+
+
+def test_date_header_kept_when_its_line_is_navigation() -> None:
+    """' date 2021-04-03 Skip to content': the header goes as date_header, the rest as navigation."""
+    raw = " date 2021-04-03 Skip to content\n\nHome | News | Sport\n\nFloods cut off hill villages\n\n" + BODY
+    reasons = _reasons(raw)
+    assert ("date_header", "date 2021-04-03") in reasons
+    _assert_body_kept(clean_text(raw).text)

@@ -26,6 +26,7 @@ _COMMENT_FORM = re.compile(
     r"^\s*(?:leave a (?:reply|comment)|post a comment|add (?:a )?comment|write a comment"
     r"|you are commenting using|fill in your details below|this site uses akismet"
     r"|notify me of (?:new|follow-up)|cancel reply|connecting to %s|\d+\s+(?:comments?|responses?|replies)\s*$"
+    r"|(?:reader\s+)?comments?(?:\s*\(\d+\))?\s*:?\s*$"
     r"|comments? (?:are )?closed)",
     re.IGNORECASE,
 )
@@ -35,6 +36,17 @@ _COMMENT_WIDGET = re.compile(r"^\s*(?:liked by \d+ (?:person|people)|reply\s*$)"
 _COMMENT_BYLINE = re.compile(r"^\s*\S.*\bsays:\s*$", re.IGNORECASE)
 _BYLINE_WINDOW = 5  # lines of comment body between a byline and its widget
 _ENUMERATED = re.compile(r"^\s*\d{1,3}\.\s+\S")
+# A heading of a list of other articles' headlines ("Related posts", "Latest news", "Also Read", "More on
+# Americas:"); the headlines below it, or after it on the same line between "|", are page furniture, whose
+# tolls and places would otherwise be read as the article's (multisource dev: 4 of 34 pages).
+_LIST_HEADING = re.compile(
+    r"^\s*(?:related(?:\s+(?:posts|articles|news|stories|content|coverage))?|latest(?:\s+(?:news|stories|posts|articles))?|"
+    r"most\s+(?:read|viewed|popular|shared)|(?:also\s+)?read\s+(?:also|more|next)|also\s+read|see\s+also|more\s+news|"
+    r"more\s+(?:from|on|in)\s+[\w\s&-]{1,30}?(?=\s*:)|top\s+stories|trending(?:\s+now)?|popular(?:\s+now)?|recommended(?:\s+for\s+you)?|"
+    r"you\s+may\s+also\s+like|you\s+might\s+also\s+like|in\s+other\s+news|other\s+news|editor['’]s\s+picks?)\s*(?P<colon>:)?\s*",
+    re.IGNORECASE,
+)
+_LIST_ITEM_WORDS = 20  # a headline has 3 to 20 words ("Share", "Tags" under "Most read" are labels)
 _CAPTION = re.compile(
     r"(?:^\s*(?:photo|image|picture|foto|video)\s*(?::|by\b|credit\b))"
     r"|(?:\s[/|]\s*(?:photo|image|foto|video|screenshot)s?\b[^.!?]{0,60}$)",
@@ -114,6 +126,7 @@ def clean_text(raw: str, cfg: CleanSettings | None = None) -> CleanedText:
     _mark_date_header(lines)
     _mark_copyright(lines)
     _mark_comments(lines)
+    _mark_headline_lists(lines)
     _mark_captions_and_duplicates(lines)
     _mark_media_stubs(lines)
     _mark_edge_labels(lines, cfg.max_label_words)
@@ -182,6 +195,40 @@ def _mark_comments(lines: list[_Line]) -> None:
         for doomed in kept[start:]:
             doomed.removed = "comments"
         return
+
+
+def _is_headline(text: str) -> bool:
+    body = text.strip()
+    return 3 <= len(_words(body)) <= _LIST_ITEM_WORDS and not _SENTENCE_END.search(body)
+
+
+def _mark_headline_lists(lines: list[_Line]) -> None:
+    """A list heading and the headlines under it (up to the first line that is no headline, one blank line
+    allowed after the heading), or a heading with its headlines on one line ("Latest news: A | B | C")."""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        heading = _LIST_HEADING.match(line.text) if line.kept else None
+        if heading is None:
+            index += 1
+            continue
+        rest = line.text[heading.end() :]
+        if rest.strip():
+            if heading.group("colon") and all(_is_headline(part) for part in rest.split("|")):
+                line.removed = "headline_list"
+            index += 1
+            continue
+        items: list[_Line] = []
+        cursor = index + 1
+        if cursor < len(lines) and lines[cursor].blank:
+            cursor += 1
+        while cursor < len(lines) and lines[cursor].kept and _is_headline(lines[cursor].text):
+            items.append(lines[cursor])
+            cursor += 1
+        if items:
+            for doomed in (line, *items):
+                doomed.removed = "headline_list"
+        index = cursor if items else index + 1
 
 
 def _mark_captions_and_duplicates(lines: list[_Line]) -> None:
@@ -262,8 +309,11 @@ def _assemble(raw: str, lines: list[_Line]) -> CleanedText:
     gap = False  # a blank or removed line since the last kept piece: a paragraph break
     for line in lines:
         if line.removed is not None:
-            if not line.blank:
-                removed.append(RemovedSpan(start=line.start, end=line.end, reason=line.removed, text=line.text))
+            head = line.cut_head if line.head_reason == "date_header" else 0
+            if head:  # " date 2025-09-14 Skip to content": the header stays readable for the metadata stage
+                removed.append(RemovedSpan(start=line.start, end=line.start + head, reason="date_header", text=line.text[:head]))
+            if not line.blank and line.text[head:].strip():
+                removed.append(RemovedSpan(start=line.start + head, end=line.end, reason=line.removed, text=line.text[head:]))
             gap = True
             continue
         if line.blank:
