@@ -183,3 +183,46 @@ def test_non_english_report_is_not_analysed(make_doc) -> None:
     doc = make_doc(text, "2024-06-10", language="de", analysis="not analysed: language de")
     spec = get_stage("events.rules.v1")
     assert spec.func(doc, Settings().events).incidents == ()  # ... but a report marked not analysed is left alone
+
+
+def _mains(doc: Document) -> list[str]:
+    return [i.trigger for i in doc.incidents if i.role == "main"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eight killed as a bus collides with a truck near the river\n\n"
+        "At least eight people were killed and 14 injured when a bus collided with a truck on the coast road on Monday, "
+        "rescue officials said. The injured were taken to the district hospital.",
+        "Three people died when their boat capsized on the lake on Monday, officials said.",
+    ],
+)
+def test_an_accident_has_no_main_incident(make_doc, text: str) -> None:
+    """Deaths in a road or boat accident are no armed incident: the figures belong to no incident."""
+    doc = _incidents(make_doc, text, "2024-06-11")
+    assert _mains(doc) == []
+    assert all(not i.claims for i in doc.incidents)
+
+
+def test_a_gun_that_went_off_is_still_an_incident(make_doc) -> None:
+    text = "A boy was killed on Monday when a rifle went off in the cab of a pickup, deputies said. Three friends died in a crash last year."
+    assert _mains(_incidents(make_doc, text, "2024-06-11"))
+
+
+def test_a_reaction_to_several_attacks_has_no_main_incident(make_doc) -> None:
+    text = (
+        "Regional bloc condemns attacks in two countries\n\n"
+        "The chairperson of the regional commission condemned on Thursday the attacks that hit a market town "
+        "on 3 June and a border village on 6 June, which killed at least 30 civilians.\n\n"
+        "He expressed his solidarity with the governments and his condolences to the families."
+    )
+    assert _mains(_incidents(make_doc, text, "2024-06-13")) == []
+
+
+def test_a_report_with_a_condemnation_keeps_its_incident(make_doc) -> None:
+    text = (
+        "Gunmen attacked a market in the town on Sunday, killing five traders, officials said.\n\n"
+        "The governor condemned the attacks and promised that the killers would be found."
+    )
+    assert _mains(_incidents(make_doc, text, "2024-06-10"))

@@ -22,6 +22,7 @@ clashes" in a report with no publication date, stays a weekday, never anchored t
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -38,6 +39,8 @@ from ..settings import EventsSettings
 from ..textspans import sentence_spans
 
 __all__ = ["SentenceEvent", "find_incidents", "read_sentences"]
+
+logger = logging.getLogger(__name__)
 
 # Words that name an older or other event, when the sentence has no date of the main incident.
 _BACKGROUND_CUE = re.compile(
@@ -122,7 +125,8 @@ def read_sentences(doc: Document) -> list[SentenceEvent]:
 # condition Friday night". A day whose clause is one of these is not the incident's when the event
 # sentences give another (shared/eval/incidents, fused date: the first event day 0.852, skipping these 0.906).
 _AFTERMATH = re.compile(
-    r"\b(?:said|says|told|tells|stated|announced|confirmed|identified|released|remain(?:s|ed)?|still|listed|"
+    r"\b(?:said|says|told|tells|stated|announced|confirmed|condemn\w*|denie[sd]|rejected|blamed|accused|vowed|"
+    r"identified|released|remain(?:s|ed)?|still|listed|"
     r"died|dies|succumbed|passed\s+away|arrested|charged|arraigned|booked|confessed|appeared|sentenced|indicted|"
     r"investigat\w*|vigils?|funerals?|mourn\w*|gathered|updated?|planned|scheduled|will)\b",
     re.IGNORECASE,
@@ -146,6 +150,9 @@ def _inside_cue(sent: SentenceEvent, ref: TimeRef) -> bool:
 def _aftermath(text: str, sent: SentenceEvent, ref: TimeRef) -> bool:
     """Whether a day belongs to what followed the incident: an aftermath word stands after the last violent
     trigger before it in its clause ("shot Saturday" is the incident's, "said Sunday" what followed)."""
+    after = _AFTERMATH.match(text, ref.end + 1) if text[ref.end : ref.end + 1] == " " else None
+    if after is not None:
+        return True  # "The United Nations on Sunday condemned ...", "Police on Monday said ..."
     start = max(sent.start, ref.start - _AFTERMATH_SPAN)
     words = [m.end() for m in _AFTERMATH.finditer(text, start, ref.start)]
     if not words:
@@ -374,12 +381,76 @@ _PRECISION_RANK = {
 
 
 _LOCATION_CUE = re.compile(r"(?:\b(?:in|near|at|outside|inside|on|into)\s+(?:the\s+)?(?:(?:village|town|city|municipality|area|district|region)\s+of\s+)?|\bof\s+)$", re.IGNORECASE)
-_ELSEWHERE_CUE = re.compile(r"\b(?:hospitals?|clinic|medical\s+cent(?:er|re)|taken|transported|rushed|flown|airlifted|from|support\s+from|backed\s+by)\b[^.;]{0,25}$", re.IGNORECASE)
+_ELSEWHERE_CUE = re.compile(
+    r"\b(?:hospitals?|clinic|medical\s+cent(?:er|re)|taken|transported|rushed|flown|airlifted|from|support\s+from|backed\s+by)\b[^.;]{0,25}$"
+    # where a victim or a suspect lives: "Justin Burns, 14, of Palisade", "a resident of X"
+    r"|(?:\d+\s*,|\b(?:man|woman|boy|girl|teen|teenager|resident|residents|native|student)s?)\s+of\s+$",
+    re.IGNORECASE,
+)
+# "the 6700 block of South Aberdeen", "305 E. Main St.": a street, whatever the gazetteer says of the name.
+_STREET_BEFORE = re.compile(r"(?:\bblock\s+of\s+|\b\d+\s+(?:[NSEW]\.?\s+)?)$", re.IGNORECASE)
+_FACILITY_NAME = re.compile(
+    r"\b(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr|Highway|Hwy|Court|Ct|Circle|Way|Parkway|"
+    r"Pike|Trail|Square|Plaza|Bridge|Hospital|Center|Centre|Clinic|Church|School|University|College|Academy|"
+    r"Stadium|Arena|Airport|Hall|Library|Hotel|Motel|Mall|Prison|Jail|Apartments?|Park|Range|Lodge|Bar|Club|"
+    r"Lounge|Subdivision|Estates?|Station|Store|Market|Office|Department)\.?$"
+)
+# "Philadelphia's Kensington", "the Englewood neighborhood of Chicago": the named part lies in the city.
+_PART_OF_AFTER = re.compile(r"^\s+(?:neighbou?rhood|section|area|district|community)\s+(?:of|in)\s+$", re.IGNORECASE)
+_DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,40}\)\s*)?(?:[-–—]|:|,)")
+_DATELINE_BONUS = 1.0  # a dateline names where the report is filed, usually the incident's town
+_RANK_DECAY = 1.0  # shared/eval/incidents location: no decay 0.728, 0.5 to 2: 0.737
+_LEAD_CHARS = 400  # a dateline or a region named this early in the text speaks for the report
+
+
+def _place_tier(text: str, place: Place, regions: set[tuple[str, str]]) -> int:
+    """How likely a kind of place is the scene, lower first: a settlement (0); a county, or an unknown
+    name (1); a settlement in another region than the ones the report names (2); a street or building,
+    which carries the point of the area around it (3); a region (4); a country (5)."""
+    if place.precision == PlacePrecision.COUNTRY:
+        return 5
+    if place.precision == PlacePrecision.REGION:
+        return 4
+    if _FACILITY_NAME.search(place.name) or _STREET_BEFORE.search(text[max(0, place.start - 20) : place.start]):
+        return 3
+    settlement = place.precision in (PlacePrecision.EXACT, PlacePrecision.VILLAGE, PlacePrecision.TOWN)
+    if settlement and place.country and any(country == place.country for country, _ in regions):
+        if (place.country, place.admin1 or "") not in regions:
+            return 2
+    return 0 if settlement else 1
+
+
+def _named_regions(places: Sequence[Place]) -> set[tuple[str, str]]:
+    """(country, region) of the first-level regions a report names by their own name or code ("Ohio", "N.J.")."""
+    return {
+        (p.country, p.admin1)
+        for p in places
+        if p.precision == PlacePrecision.REGION and p.country and p.admin1 and (p.method or "").startswith("gazetteer:")
+    }
+
+
+def _is_dateline(text: str, place: Place) -> bool:
+    """A place that opens the report or one of its first lines, before a dateline's mark ("BENTON, Ark. (KTHV) --")."""
+    at_line_start = place.start == 0 or text[place.start - 1] == "\n" or text[max(0, place.start - 2) : place.start] == "- "
+    return at_line_start and place.start < _LEAD_CHARS and bool(_DATELINE_AFTER.match(text, place.end))
+
+
+def _container_of(text: str, place: Place, pool: Sequence[Place]) -> Place | None:
+    """The city a named part of it lies in: "Philadelphia's Kensington", "the Kensington section of Philadelphia"."""
+    for other in pool:
+        if other is place or other.lat is None:
+            continue
+        between_before = text[other.end : place.start]
+        between_after = text[place.end : other.start]
+        if re.fullmatch(r"['’]s\s+", between_before) or _PART_OF_AFTER.match(between_after):
+            return other
+    return None
 
 
 def _incident_place(text: str, places: Sequence[Place], spans: Sequence[tuple[int, int]], all_places: Sequence[Place]) -> Place | None:
-    """Where the incident happened: the place its sentences name most often and after a location word, below
-    country level where one is named; not a place the wounded were taken to or support came from."""
+    """Where the incident happened: the most specific kind of place (:func:`_place_tier`) its sentences name,
+    then the one named most often, after a location word and in the dateline; not a place the wounded
+    were taken to or someone lives in, and a named part of a city counts for the city."""
     # A place the gazetteer lacks (no point yet) counts too: the corpus stage may locate it later, and
     # an unknown village is more likely the scene than the country around it.
     inside = [p for p in places if any(s <= p.start < e for s, e in spans) and p.precision != PlacePrecision.CONTINENT]
@@ -388,18 +459,25 @@ def _incident_place(text: str, places: Sequence[Place], spans: Sequence[tuple[in
         return None
     finer = [p for p in pool if p.precision not in (PlacePrecision.COUNTRY, PlacePrecision.CONTINENT)]
     pool = finer or pool
+    datelines = [p for p in places if _is_dateline(text, p) and p.precision not in (PlacePrecision.COUNTRY, PlacePrecision.CONTINENT)]
+    pool = pool + [p for p in datelines if p not in pool]
+    regions = _named_regions(inside + [p for p in places if p.start < _LEAD_CHARS])
     scores: dict[str, float] = {}
     first: dict[str, Place] = {}
     for place in pool:
         before = text[max(0, place.start - 40) : place.start]
-        score = 1.0
-        if _LOCATION_CUE.search(before):
-            score += 0.5
-        if _ELSEWHERE_CUE.search(before):
-            score -= 1.0
-        scores[place.name] = scores.get(place.name, 0.0) + score
-        first.setdefault(place.name, place)
-    best = max(scores, key=lambda name: (scores[name], -first[name].start))
+        # A place the wounded were taken to or someone lives in does not count; a location word adds.
+        score = 0.0 if _ELSEWHERE_CUE.search(before) else 1.5 if _LOCATION_CUE.search(before) else 1.0
+        if place in datelines:
+            score += _DATELINE_BONUS
+        # The incident's own sentences name its place first; later ones drift (related news, page clutter).
+        rank = next((i for i, (s, e) in enumerate(spans) if s <= place.start < e), len(spans))
+        score /= 1 + _RANK_DECAY * rank
+        target = _container_of(text, place, places) or place
+        scores[target.name] = scores.get(target.name, 0.0) + score
+        first.setdefault(target.name, target)
+    tiers = {name: _place_tier(text, place, regions) for name, place in first.items()}
+    best = min(scores, key=lambda name: (scores[name] <= 0, tiers[name], -scores[name], first[name].start))
     return first[best]
 
 
@@ -603,6 +681,39 @@ def _promote_retold(sentences: list[SentenceEvent]) -> None:
         sent.role = "main"
 
 
+@lru_cache(maxsize=1)
+def _not_incident_words() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    """The accident and weapon words and the reaction categories of ``event_taxonomy.json``'s ``not_incidents``."""
+    lex = load_lexicon("event_taxonomy.json")["not_incidents"]
+    accident, weapons = (
+        re.compile(r"\b(?:" + trie_pattern(sorted({w.lower() for w in lex[key]})) + r")\b", re.IGNORECASE)
+        for key in ("accident", "weapons")
+    )
+    return accident, weapons, frozenset(lex["reaction"])
+
+
+def _not_an_incident(text: str, main: Sequence[SentenceEvent]) -> str | None:
+    """Why a report's violent sentences tell no incident of their own, or None: an ``accident`` (deaths
+    only, the first told with an accident word and no weapon named: "six killed as a coach collides with a
+    tanker") or a ``reaction`` to several attacks (every violent sentence states a reaction first:
+    "condemned the attacks that hit X on 21 March and Y on 25 March")."""
+    accident, weapons, reaction = _not_incident_words()
+    violent = [s for s in main if s.violent]
+    kinds = {t.category for s in violent for t in s.triggers if t.violent}
+    if kinds <= {"killing"} and accident.search(text, violent[0].start, violent[0].end):
+        if not any(weapons.search(text, s.start, s.end) for s in main):
+            return "accident"
+    several = False
+    for sent in violent:
+        first = min(t.start for t in sent.triggers if t.violent)
+        if not any(t.category in reaction and t.start < first for t in sent.triggers):
+            return None
+        plural = any(t.violent and t.trigger.lower().endswith("s") and not t.trigger.lower().endswith("ss") for t in sent.triggers)
+        days = {t.value[:10] for t in sent.times if t.value and t.precision in (DatePrecision.DAY, DatePrecision.HOUR)}
+        several = several or plural or len(days) >= 3
+    return "reaction" if several else None
+
+
 @stage(
     "events.rules.v1",
     slot="events",
@@ -622,6 +733,9 @@ def find_incidents(doc: Document, cfg: EventsSettings) -> Document:
         _promote_retold(sentences)
         main = [s for s in sentences if s.role == "main"]
     incidents: list[IncidentMention] = []
+    if any(s.violent for s in main) and (reason := _not_an_incident(doc.text, main)) is not None:
+        logger.debug("%s: no main incident (%s)", doc.doc_id, reason)
+        main = []
     if any(s.violent for s in main):
         mention = _mention(doc, 0, "main", main, None, roles.main_ref)
         if mention is not None:
