@@ -424,6 +424,8 @@ class PipelineSettings(Section):
             "casualties": "casualties.rules.v1",
             "link": "link.places.v1",
             "quotes": "quotes.rules.v1",
+            "cluster": "cluster.incidents.v1",
+            "reconcile": "reconcile.ucdp.v1",
         },
         description="Implementation chosen for each slot, by registered name; a slot left out is skipped.",
     )
