@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventlens.model import Document
+from eventlens.model import Document, Place, PlacePrecision
 from eventlens.numbers import COUNT_PATTERN, parse_count
 from eventlens.registry import get_stage
 from eventlens.settings import Settings
@@ -226,3 +226,30 @@ def test_a_report_with_a_condemnation_keeps_its_incident(make_doc) -> None:
         "The governor condemned the attacks and promised that the killers would be found."
     )
     assert _mains(_incidents(make_doc, text, "2024-06-10"))
+
+
+OTHER_EVENTS = (
+    "Gunmen attacked the market of Northtown on Tuesday, killing five traders, officials said.\n\n"
+    "In a separate attack on Monday in a nearby village, gunmen killed 12 people.\n\n"
+    "Days earlier, a bomb exploded at a checkpoint, killing seven soldiers. Two civilians were also wounded.\n\n"
+    "On Sunday in Southtown, assailants killed nine herders, residents said."
+)
+
+
+def _place(text: str, name: str, lat: float) -> Place:
+    start = OTHER_EVENTS.index(name)
+    return Place(text=name, name=name, country="ML", lat=lat, lon=1.0, precision=PlacePrecision.TOWN, start=start, end=start + len(name))
+
+
+def test_another_event_retold_near_the_incident_day_keeps_its_figures(make_doc) -> None:
+    """A day near the incident's does not make a retold attack the incident's: "in a separate attack", "Days
+    earlier, ..." and an earlier day in another town ("On Sunday in X, ...") tell other events."""
+    doc = make_doc(OTHER_EVENTS, "2024-06-12", places=(_place(OTHER_EVENTS, "Northtown", 15.0), _place(OTHER_EVENTS, "Southtown", 14.0)))
+    settings = Settings()
+    for name in ("temporal.rules.v1", "events.rules.v1", "casualties.rules.v1"):
+        spec = get_stage(name)
+        doc = spec.func(doc, getattr(settings, spec.section))
+    main = [i for i in doc.incidents if i.role == "main"]
+    assert [(c.figure, c.value) for c in main[0].claims] == [("killed", 5)]
+    background = {(c.figure, c.value) for i in doc.incidents if i.role == "background" for c in i.claims}
+    assert background == {("killed", 12), ("killed", 7), ("injured", 2), ("killed", 9)}

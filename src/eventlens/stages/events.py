@@ -681,6 +681,81 @@ def _promote_retold(sentences: list[SentenceEvent]) -> None:
         sent.role = "main"
 
 
+# Words of another event than the report's own, whatever day it has ("in a separate attack on Monday"), or
+# that open a sentence telling one ("Days earlier, ...", "The previous night, ..."): a day near the incident's
+# does not make it the incident. Mid-sentence, "the day before" is the incident seen from its aftermath
+# ("was shot the day before"; shared/eval/incidents, 3 sentences).
+_OTHER_EVENT = re.compile(
+    r"\b(?:(?:in\s+)?(?:a|an|another)\s+(?:separate|unrelated|other)\s+(?:attack|incident|shooting|bombing|explosion|blast|"
+    r"ambush|raid|strike|clash|killing|assault)|in\s+another\s+(?:attack|incident|shooting|bombing|explosion|blast|ambush|raid|"
+    r"strike|clash))\b|^\W*(?:separately|(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several|\d+)\s+)?"
+    r"(?:days?|weeks?|nights?)\s+(?:earlier|before)|the\s+(?:previous|preceding)\s+(?:day|night|week|weekend))\b",
+    re.IGNORECASE,
+)
+# A sentence opening with a day and a place ("On Sunday in X, ...", "On 12 March, in X, ..."), not with what followed.
+_OPENING = 40  # characters
+_FOLLOWED = re.compile(r"\b(?:died|dies|succumbed|hospital|arrested|charged|funeral|buried|vigil|mourn\w*|gathered)\b", re.IGNORECASE)
+_SETTLEMENTS = (PlacePrecision.EXACT, PlacePrecision.VILLAGE, PlacePrecision.TOWN, PlacePrecision.MUNICIPALITY)
+_ELSEWHERE_KM = 10.0  # a town this far from the incident's place is another place (the multisource scorer's radius)
+
+
+def _earlier_elsewhere(doc: Document, sent: SentenceEvent, main_day: date | None, place: Place | None) -> str | None:
+    """The day of a sentence that tells an event on an earlier day of its own in another town than the
+    incident's ("On Sunday in X, gunmen killed nine herders"), or None."""
+    own = doc.text[sent.start : sent.end]
+    if main_day is None or place is None or _refers_back(own) or _FOLLOWED.search(own):
+        return None
+    earlier = [ref for ref in sent.times if (day := _day(ref)) is not None and day < main_day and ref.start < sent.start + _OPENING]
+    violent = [sent.start + t.start for t in sent.triggers if t.violent]
+    if not earlier or not violent:
+        return None
+    for other in doc.places:
+        if not sent.start <= other.start < min(violent) or other.precision not in _SETTLEMENTS or other.name == place.name:
+            continue
+        if not _LOCATION_CUE.search(doc.text[max(0, other.start - 40) : other.start]):
+            continue
+        if None in (other.lat, other.lon, place.lat, place.lon) or _km(other, place) > _ELSEWHERE_KM:
+            return earlier[0].value or earlier[0].text
+    return None
+
+
+def _km(a: Place, b: Place) -> float:
+    from .geocode import haversine_km
+
+    return haversine_km(a.lat or 0.0, a.lon or 0.0, b.lat or 0.0, b.lon or 0.0)
+
+
+def _retold_elsewhere(doc: Document, sentences: Sequence[SentenceEvent], main_day: date | None) -> None:
+    """Make background the main sentences that tell another event: opened by a word of another event
+    (:data:`_OTHER_EVENT`), or on an earlier day in another town (:func:`_earlier_elsewhere`); the sentences
+    after one in its paragraph that carry no day and do not name the incident continue it. The first main
+    sentence stays the incident's."""
+    main = [s for s in sentences if s.role == "main"]
+    if len(main) < 2:
+        return
+    place = _incident_place(doc.text, doc.places, [(s.start, s.background_from or s.end) for s in main], doc.places)
+    text = doc.text
+    current: tuple[int, str] | None = None  # (paragraph, anchor) of the other event being told
+    for sent in main[1:]:
+        own = text[sent.start : sent.end]
+        cue = _OTHER_EVENT.search(own)
+        anchor = " ".join(cue.group(0).lower().split()) if cue else _earlier_elsewhere(doc, sent, main_day, place)
+        if anchor is None:
+            if current is not None and current[0] == sent.paragraph and not sent.times and not _refers_back(own):
+                sent.role, sent.anchor = "background", current[1]
+            else:
+                current = None
+            continue
+        if cue is not None and sent.background_from is None and _refers_back(own[: cue.start()]):
+            # "The attack came days after a bomb killed seven in X": only the part from the cue on is another event.
+            if any(t.violent and t.end <= cue.start() for t in sent.triggers):
+                sent.background_from, sent.anchor = sent.start + cue.start(), anchor
+                current = (sent.paragraph, anchor)
+                continue
+        sent.role, sent.anchor, sent.background_from = "background", anchor, None
+        current = (sent.paragraph, anchor)
+
+
 @lru_cache(maxsize=1)
 def _not_incident_words() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     """The accident and weapon words and the reaction categories of ``event_taxonomy.json``'s ``not_incidents``."""
@@ -728,6 +803,7 @@ def find_incidents(doc: Document, cfg: EventsSettings) -> Document:
     sentences = read_sentences(doc)
     roles = _Roles(doc, sentences, cfg)
     roles.decide()
+    _retold_elsewhere(doc, sentences, roles.main_day)
     main = [s for s in sentences if s.role == "main"]
     if not any(s.violent for s in main):
         _promote_retold(sentences)
