@@ -93,6 +93,9 @@ def test_casualty_forms(text: str, expected: list[tuple[str, str, int | None]]) 
         ),
         ("The number of people killed in the raid has reached 12, all of them civilians.", [("killed", "civilians", 12)]),
         ("Two members of the border police were injured.", [("injured", "security_forces", 2)]),
+        ("Ten people were killed and 21 wounded, of whom one later died.", [("killed", "unknown", 10), ("injured", "unknown", 20), ("killed", "unknown", 11)]),
+        # the victims' head noun after an adjective
+        ("Gunmen opened fire, killing five young men and wounding two local traders.", [("killed", "civilians", 5), ("injured", "civilians", 2)]),
     ],
 )
 def test_multisource_casualty_forms(text: str, expected: list[tuple[str, str, int | None]]) -> None:
@@ -253,3 +256,16 @@ def test_another_event_retold_near_the_incident_day_keeps_its_figures(make_doc) 
     assert [(c.figure, c.value) for c in main[0].claims] == [("killed", 5)]
     background = {(c.figure, c.value) for i in doc.incidents if i.role == "background" for c in i.claims}
     assert background == {("killed", 12), ("killed", 7), ("injured", 2), ("killed", 9)}
+
+
+@pytest.mark.parametrize(
+    "text,self_claim",
+    [
+        ('The group claimed the attack, saying its fighters had "killed 17 apostate soldiers".', True),
+        ("The militants claimed to have killed 12 policemen.", True),
+        ("The army said its men had killed 20 militants.", False),  # a state's claim of enemy losses is kept
+    ],
+)
+def test_perpetrators_own_toll_is_a_self_claim(text: str, self_claim: bool) -> None:
+    claims = [c for c in find_claims(text) if c.figure == "killed"]
+    assert len(claims) == 1 and claims[0].self_claim is self_claim

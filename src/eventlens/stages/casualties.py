@@ -239,6 +239,7 @@ _NOT_VICTIMS = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_FIGURE = re.compile(r"\b(?:killed|dead|deaths|died|fatalities|injured|wounded|injuries|arrested|arrests|detained|abducted|kidnapped)\b", re.IGNORECASE)
+_MORE_NP = re.compile(rf"(?:\s+(?!(?:{_NP_STOP})\b)[\w’'-]+){{1,2}}", re.IGNORECASE)
 _NAMED_GROUPS = ("security_forces", "attackers", "civilians")
 # Between a figure and a bare count that shares its victims: a few words of the same clause, then "and".
 _SHARED_VICTIMS = re.compile(r"[^\d.;:()–—]{0,40}?(?:,\s*|\s+)and\s+")
@@ -284,7 +285,10 @@ _ANY_FIGURE = re.compile(
 _SELF_CLAIM = re.compile(
     r"\b(?:claimed\s+responsibility|claiming\s+responsibility|claimed\s+(?:the\s+)?(?:attack|bombing|ambush)|"
     r"in\s+a\s+(?:statement|claim)\s+(?:of\s+responsibility|posted|published\s+on\s+its)|"
-    r"(?:militants|insurgents|rebels|jihadists|the\s+group)\s+(?:said|claimed|boasted)\s+(?:on\s+\w+\s+)?that\s+(?:they|it)\s+had)\b",
+    r"(?:militants|insurgents|rebels|jihadists|the\s+group)\s+(?:said|claimed|boasted)\s+(?:on\s+\w+\s+)?that\s+(?:they|it)\s+had|"
+    # "saying its fighters had killed 17", "the group claimed to have killed 12 policemen"
+    r"(?:saying|said|claimed|boasted)\s+(?:that\s+)?(?:its|their)\s+(?:fighters|militants|mujahideen|men)\s+had|"
+    r"(?:militants|insurgents|rebels|jihadists|group)\s+claimed\s+to\s+have)\b",
     re.IGNORECASE,
 )
 _CONJOINED = re.compile(
@@ -351,7 +355,8 @@ class _Reader:
             self_claim = bool(_SELF_CLAIM.search(sentence)) if len(self.claims) > before else False
             for claim in self.claims[before:]:
                 claim.attributed_to = source or "outlet"
-                claim.self_claim = self_claim and claim.figure == "killed"
+                # A state's claim of the enemy's losses ("the army said its men had killed 20 militants") is kept.
+                claim.self_claim = self_claim and claim.figure == "killed" and claim.group != "attackers"
         return self.claims
 
     # -- attribution -------------------------------------------------------------------------------------
@@ -625,7 +630,7 @@ class _Reader:
         claim.of_previous = bool(match.group("of")) and (
             re.match(r"(?i)of\s+(?:them|whom|those|these)\b", match.group("of") or "") is not None
             or bool(re.match(r"(?i)(?:\w+\s+){0,2}?(?:wounded|injured)\b", np.strip()))
-        )
+        ) or (not np.strip() and re.search(r"(?i)\b(?:of|among)\s+(?:whom|them)\s*,?\s*$", before) is not None)  # "of whom one died"
         claim.later = bool(re.search(r"(?i)\b(?:later|subsequently|since)\b", match.group("aux")))
         if claim.additive and group in (None, "unknown") and np.strip().lower() in ("", "others", "other", "people", "persons"):
             claim.group = "same"
@@ -677,6 +682,11 @@ class _Reader:
         if _NOT_VICTIMS.match((np + tail).strip()) or _AGE.match(sentence[match.end("count") :]):
             return None
         group, head = _head_group(np, tail)
+        if group is None and tail:
+            # The lazy phrase stops at its first word: "killed 17 apostate soldiers", "killing five young men".
+            more = _MORE_NP.match(sentence, match.end())
+            if more:
+                group, head = _head_group(np, tail + more.group(0))
         single = (match.group("single") or "").lower()
         if group is None:
             if single in ("a", "an", "no"):
