@@ -195,9 +195,11 @@ def _mains(doc: Document) -> list[str]:
 @pytest.mark.parametrize(
     "text",
     [
-        "Eight killed as a bus collides with a truck near the river\n\n"
-        "At least eight people were killed and 14 injured when a bus collided with a truck on the coast road on Monday, "
-        "rescue officials said. The injured were taken to the district hospital.",
+        (
+            "Eight killed as a bus collides with a truck near the river\n\n"
+            "At least eight people were killed and 14 injured when a bus collided with a truck on the coast road on Monday, "
+            "rescue officials said. The injured were taken to the district hospital."
+        ),
         "Three people died when their boat capsized on the lake on Monday, officials said.",
     ],
 )

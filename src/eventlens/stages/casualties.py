@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from ..lexicons import load_lexicon, trie_pattern
@@ -486,7 +487,7 @@ class _Reader:
                 taken.append((match.start(), match.end()))
                 found.extend(self._claim(fig, "unknown", Count(value=0), s_start, match, (s_start, s_end)) for fig in figs)
         found.sort(key=lambda c: c.start)
-        for previous, claim in zip(found, found[1:]):
+        for previous, claim in pairwise(found):
             if claim.group != "unknown" or previous.group not in _NAMED_GROUPS:
                 continue
             if sum(c.start == previous.start for c in found) > 1:
@@ -587,12 +588,12 @@ class _Reader:
         single = match.group("single")
         if (match.group("rel") or match.group("pp")) and not np.strip():
             return None
-        group, head = _head_group(np)
+        group, _ = _head_group(np)
         if match.group("pp") and group in (None, "generic"):
             inner, _ = _head_group(match.group("pp"))  # "five members of the special police"
             group = inner if inner not in (None, "generic") else group
         if match.group("appos") and not np.strip():
-            group, head = _head_group(match.group("appos"))  # "one of whom, a woman, died"
+            group, _ = _head_group(match.group("appos"))  # "one of whom, a woman, died"
         if np.strip() and group is None:
             if not _is_people_word(np, s_start + match.start("np"), self.entities):
                 return None
@@ -681,12 +682,12 @@ class _Reader:
         np, tail = match.group("np"), match.group("tail") or ""
         if _NOT_VICTIMS.match((np + tail).strip()) or _AGE.match(sentence[match.end("count") :]):
             return None
-        group, head = _head_group(np, tail)
+        group, _ = _head_group(np, tail)
         if group is None and tail:
             # The lazy phrase stops at its first word: "killed 17 apostate soldiers", "killing five young men".
             more = _MORE_NP.match(sentence, match.end())
             if more:
-                group, head = _head_group(np, tail + more.group(0))
+                group, _ = _head_group(np, tail + more.group(0))
         single = (match.group("single") or "").lower()
         if group is None:
             if single in ("a", "an", "no"):

@@ -746,12 +746,12 @@ def _retold_elsewhere(doc: Document, sentences: Sequence[SentenceEvent], main_da
             else:
                 current = None
             continue
-        if cue is not None and sent.background_from is None and _refers_back(own[: cue.start()]):
-            # "The attack came days after a bomb killed seven in X": only the part from the cue on is another event.
-            if any(t.violent and t.end <= cue.start() for t in sent.triggers):
-                sent.background_from, sent.anchor = sent.start + cue.start(), anchor
-                current = (sent.paragraph, anchor)
-                continue
+        # "The attack came days after a bomb killed seven in X": only the part from the cue on is another event.
+        told_after = cue is not None and sent.background_from is None and _refers_back(own[: cue.start()])
+        if cue is not None and told_after and any(t.violent and t.end <= cue.start() for t in sent.triggers):
+            sent.background_from, sent.anchor = sent.start + cue.start(), anchor
+            current = (sent.paragraph, anchor)
+            continue
         sent.role, sent.anchor, sent.background_from = "background", anchor, None
         current = (sent.paragraph, anchor)
 
@@ -775,9 +775,9 @@ def _not_an_incident(text: str, main: Sequence[SentenceEvent]) -> str | None:
     accident, weapons, reaction = _not_incident_words()
     violent = [s for s in main if s.violent]
     kinds = {t.category for s in violent for t in s.triggers if t.violent}
-    if kinds <= {"killing"} and accident.search(text, violent[0].start, violent[0].end):
-        if not any(weapons.search(text, s.start, s.end) for s in main):
-            return "accident"
+    told_as_accident = kinds <= {"killing"} and accident.search(text, violent[0].start, violent[0].end) is not None
+    if told_as_accident and not any(weapons.search(text, s.start, s.end) for s in main):
+        return "accident"
     several = False
     for sent in violent:
         first = min(t.start for t in sent.triggers if t.violent)
