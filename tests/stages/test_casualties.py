@@ -271,3 +271,28 @@ def test_another_event_retold_near_the_incident_day_keeps_its_figures(make_doc) 
 def test_perpetrators_own_toll_is_a_self_claim(text: str, self_claim: bool) -> None:
     claims = [c for c in find_claims(text) if c.figure == "killed"]
     assert len(claims) == 1 and claims[0].self_claim is self_claim
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a period's or a city's total is no claim of the incident
+        ("There have been 131 people wounded by gunshots in the city so far this year.", []),
+        ("More than 3,290 people have been injured in those shootings.", []),
+        ("Four people were killed and seven injured in shootings across the city.", []),
+        # one victim wounded, in the forms local news uses
+        ("A 16-year-old girl suffered minor injuries.", [("injured", "civilians", 1)]),
+        ("Police said the man suffered a gunshot wound.", [("injured", "civilians", 1)]),
+        ("Police said the child was shot in the arm near the park.", [("injured", "civilians", 1)]),
+        ("Police said he was shot and taken to a local hospital.", [("injured", "unknown", 1)]),
+        ("Police said her father was wounded.", [("injured", "civilians", 1)]),
+        # a hit named one by one is not added to the report's count of people shot
+        ("A gunman shot three people. Police said a man was shot in the leg.", [("injured", "unknown", 3)]),
+        # a comma alone joins no list of victims
+        ("According to the mother, the girl is in stable condition.", [("injured", "civilians", 1)]),
+        # two victims after "the murders of"
+        ("An arrest was made in the murders of a 26-year-old woman and her 4-year-old daughter.", [("killed", "civilians", 2)]),
+    ],
+)
+def test_local_news_forms(text: str, expected: list[tuple[str, str, int | None]]) -> None:
+    assert _claims(text) == expected

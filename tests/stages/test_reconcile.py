@@ -446,3 +446,32 @@ def test_a_description_that_starts_with_a_name_keeps_its_capital(report: Any) ->
     incident = reconcile_incident("inc", [doc], CFG)
     assert [a.name for a in incident.actors] == ["Kosovo police"]
     assert incident.provenance[0].actor_terms == ("Kosovo police",)
+
+
+def test_a_later_group_figure_replaces_an_earlier_larger_total(report: Any) -> None:
+    """Overall best = the sum of the group bests: a later "18 wounded civilians" replaces an earlier "20 wounded"."""
+    docs = [
+        report("a", "2024-05-01", ("injured", "unknown", 20, "Twenty people were wounded.")),
+        report("b", "2024-05-02", ("injured", "civilians", 18, "Eighteen wounded civilians remain in hospital.")),
+    ]
+    assert reconcile_incident("inc", docs, CFG).figures["injured"].best == 18
+
+
+def test_a_victim_wounded_then_dead_is_not_injured(report: Any) -> None:
+    """Wounded "in critical condition" in the first report, dead in a later one: killed 1, injured 0."""
+    docs = [
+        report("a", "2024-05-01", ("injured", "unknown", 1, "He is in critical condition.")),
+        report("b", "2024-05-03", ("killed", "unknown", 1, "The man has died.")),
+    ]
+    figures = reconcile_incident("inc", docs, CFG).figures
+    assert (figures["killed"].best, figures["injured"].best, figures["injured"].low) == (1, 0, 0)
+    assert "later report counts dead" in (figures["injured"].rule or "")
+
+
+def test_a_later_report_stating_the_injured_keeps_them(report: Any) -> None:
+    docs = [
+        report("a", "2024-05-01", ("injured", "unknown", 2, "Two people were wounded.")),
+        report("b", "2024-05-03", ("killed", "unknown", 1, "One died."), ("injured", "unknown", 1, "One is in hospital.")),
+    ]
+    figures = reconcile_incident("inc", docs, CFG).figures
+    assert (figures["killed"].best, figures["injured"].best) == (1, 1)

@@ -57,6 +57,7 @@ class RawClaim:
     later: bool = False  # "one of them later died": a death on top of those counted before
     self_claim: bool = False  # a toll the perpetrators claim for their own attack ("we killed 12 soldiers")
     bare: bool = False  # a count with no victim noun ("... and 11 wounded"): the victims of the figure before it
+    wounded: bool = False  # a hit told with a wound that is no death: "shot in the leg", "shot and taken to hospital"
     notes: list[str] = field(default_factory=list)
 
 
@@ -104,8 +105,8 @@ def _list_count(items: str) -> int | None:
     from ..numbers import number_value
 
     parts = [p.strip() for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", items) if p.strip()]
-    if len(parts) < 2:
-        return None
+    if len(parts) < 2 or not re.search(r"(?i)\band\b", items):
+        return None  # "According to the mother, the girl is ...": a comma alone joins no list
     table = _group_of_noun()
     total = 0
     for part in parts:
@@ -166,7 +167,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         # "he was later pronounced dead", "the victim died", "Matt Smith, 15, died"
         "singular": re.compile(
-            rf"(?:(?P<pron>\b(?:he|she)\b)|(?P<the>\bthe\s+(?:(?:\d+-year-old|young|elderly|unidentified|injured|wounded)\s+)?"
+            rf"(?:(?P<pron>\b(?:he|she)\b)|(?P<the>\b(?:the|his|her|their)\s+(?:(?:\d+-year-old|young|elderly|unidentified|injured|wounded)\s+)?"
             rf"(?P<noun>[a-z][\w-]+))|(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){{0,3}}(?:,\s*\d{{1,3}},(?:\s+of\s+[A-Z][\w\s.]{{1,30}}?,)?)?))\s+"
             rf"(?P<aux>{_AUX}?{_ADVERB}*)(?P<fig>{fig_after})\b(?!-)"
         ),
@@ -242,6 +243,10 @@ _NOT_VICTIMS = re.compile(
 _NUMBER_FIGURE = re.compile(r"\b(?:killed|dead|deaths|died|fatalities|injured|wounded|injuries|arrested|arrests|detained|abducted|kidnapped)\b", re.IGNORECASE)
 _MORE_NP = re.compile(rf"(?:\s+(?!(?:{_NP_STOP})\b)[\w’'-]+){{1,2}}", re.IGNORECASE)
 _NAMED_GROUPS = ("security_forces", "attackers", "civilians")
+# One more victim after a singular one, in the same phrase: "... of a woman and her 4-year-old daughter".
+_PAIRED_VICTIM = re.compile(
+    r"(?:[ \w’'-]{0,40}?)\s+and\s+(?:his|her|their)\s+(?:(?:\d+-year-old|young|infant|teenage|little)\s+)?(?P<noun>[a-z-]+)\b"
+)
 # Between a figure and a bare count that shares its victims: a few words of the same clause, then "and".
 _SHARED_VICTIMS = re.compile(r"[^\d.;:()–—]{0,40}?(?:,\s*|\s+)and\s+")
 _LEADING_COUNT = re.compile(rf"^\s*(?:{COUNT_PATTERN})\s+", re.IGNORECASE)
@@ -292,9 +297,25 @@ _SELF_CLAIM = re.compile(
     r"(?:militants|insurgents|rebels|jihadists|group)\s+claimed\s+to\s+have)\b",
     re.IGNORECASE,
 )
+# A figure over a period or over several incidents: "so far this year", "in one week", "in shootings
+# across the city", "following several separate shootings" (shared/eval/incidents: city-wide totals
+# of 74, 131 and 3,290 read as one shooting's injured).
+_STATISTIC = re.compile(
+    r"\b(?:so\s+far\s+(?:this|in)\s+(?:year|month|\d{4})|(?:since|from)\s+(?:January|the\s+(?:start|beginning)\s+of\s+the\s+year)|"
+    r"this\s+year|in\s+(?:one|a\s+single|the\s+(?:past|last))\s+(?:week|month|year)|"
+    r"(?:those|these|separate|several|other|multiple)\s+(?:separate\s+)?shootings|shootings\s+across|in\s+shootings)\b",
+    re.IGNORECASE,
+)
 _CONJOINED = re.compile(
     r"^\s*(?:,\s*)?and\s+(?:(?P<det>a|an|the|his|her|their|one|two|three|\d+)\s+)?(?:(?:\d+-year-old|young|little|teenage)\s+)?"
     r"(?P<noun>[a-z-]+)\b",
+    re.IGNORECASE,
+)
+# After "was shot": a limb, or a hospital the victim was taken to (a report with no death at all).
+_WOUND_AFTER = re.compile(
+    r"^\s+(?:once\s+|twice\s+)?in\s+(?:the|his|her)\s+(?:left\s+|right\s+|upper\s+|lower\s+)?"
+    r"(?:arm|leg|foot|feet|hand|shoulder|hip|thigh|ankle|knee|buttocks?|wrist|finger|calf|elbow|toe)s?\b|"
+    r"^[^.;]{0,60}?\b(?:and|before\s+being|was)\s+(?:taken|transported|rushed|driven)\s+to\s+(?:a|an|the)?\s*(?:[\w’'.-]+\s+){0,4}?(?:hospital|medical\s+center)\b",
     re.IGNORECASE,
 )
 _LATER_DIED = re.compile(
@@ -353,6 +374,8 @@ class _Reader:
                 continue
             before = len(self.claims)
             self._read_sentence(start, end)
+            if _STATISTIC.search(sentence):
+                del self.claims[before:]  # a period's or a city's total, not this incident's figure
             self_claim = bool(_SELF_CLAIM.search(sentence)) if len(self.claims) > before else False
             for claim in self.claims[before:]:
                 claim.attributed_to = source or "outlet"
@@ -436,7 +459,11 @@ class _Reader:
             add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), ""), match.start(), match.end())
         for match in pats["death_of"].finditer(sentence):
             fig = _noun_figure(match.group("fig"))
-            add(self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), match.group("tail")), match.start(), match.end())
+            claim = self._np_claim(fig, match, sentence, s_start, s_end, match.group("np"), match.group("tail"))
+            pair = _PAIRED_VICTIM.match(sentence, match.end())
+            if claim is not None and claim.count.value == 1 and pair and pair.group("noun").lower() in _group_of_noun():
+                claim.count = replace(claim.count, value=2)  # "the murders of a 26-year-old woman and her daughter"
+            add(claim, match.start(), match.end())
         for match in pats["adjective"].finditer(sentence):
             fig = _noun_figure(match.group("fig"))
             group, _ = _head_group(match.group("np"), match.group("tail"))
@@ -624,6 +651,7 @@ class _Reader:
         claim = RawClaim(fig, group or "unknown", count, s_start + match.start(), s_start + match.end(), (s_start, s_end))
         claim.bare = not np.strip() and not single and not match.group("of") and not match.group("more")
         claim.implicit = implicit
+        claim.wounded = implicit and fig == "shot" and _WOUND_AFTER.match(after) is not None
         claim.additive = (
             bool(match.group("more")) or (single or "").lower() == "another" or np.strip().lower() in ("others", "other")
             or re.search(r"(?i)\balso\b", match.group("aux")) is not None
@@ -669,6 +697,7 @@ class _Reader:
             fig = "killed"
         claim = RawClaim(fig, group, Count(value=1), s_start + match.start(), s_start + match.end(), (s_start, s_end))
         claim.implicit = True
+        claim.wounded = fig == "shot" and _WOUND_AFTER.match(after) is not None
         claim.additive = bool(re.search(r"(?i)\balso\b", match.group("aux")))
         if group == "unknown" and (_by_security(after) or _OPERATION.search(sentence)):
             claim.group = "attackers"
@@ -865,6 +894,8 @@ def settle_hits(claims: list[RawClaim]) -> list[RawClaim]:
     """People shot, and people hurt who are named one by one ("he was shot", "the girl is in critical
     condition"), are injured only past the number killed: they are often the same victims."""
     killed = max((c.count.value or c.count.low or 0 for c in claims if c.figure == "killed"), default=0)
+    # "He was shot in the leg" is the report's injured only when it counts no one shot or hurt itself.
+    counted = any(c.figure in ("shot", "injured") and not c.implicit for c in claims)
     out: list[RawClaim] = []
     for claim in claims:
         # "A soldier was also wounded" after the civilians' toll is one more victim of another group, not one of the dead.
@@ -880,7 +911,7 @@ def settle_hits(claims: list[RawClaim]) -> list[RawClaim]:
             continue
         if value <= killed:
             continue
-        if claim.figure == "shot" and claim.implicit:
+        if claim.figure == "shot" and claim.implicit and not (claim.wounded and not counted):
             continue  # "he was shot" states a hit, not its outcome: no injured claim without an outcome word
         if killed:
             claim.count = replace(claim.count, value=value - killed, low=None, high=None)

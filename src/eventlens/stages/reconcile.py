@@ -258,6 +258,14 @@ def _stating(figure: str, group: str, reports: Sequence[_Report]) -> list[tuple[
     return found
 
 
+_PART_OF = re.compile(r"\b(?:of|among)\s+(?:them|whom|those|these|the)\b", re.IGNORECASE)
+
+
+def _partial(report: _Report, claim: CasualtyClaim | None) -> bool:
+    """Whether a claim counts a part of victims told before it: "one of them", "two of the dead"."""
+    return claim is not None and _PART_OF.search(report.doc.text, claim.start, claim.end) is not None
+
+
 def _fuse_figure(figure: str, reports: Sequence[_Report]) -> Figure:
     """Low / best / high of one figure over the counted reports (in source order), with the rule that chose best."""
     claims = tuple(
@@ -282,7 +290,14 @@ def _fuse_figure(figure: str, reports: Sequence[_Report]) -> Figure:
     group_sum = sum(v for v, _ in named.values()) if named else None
     parts = ", ".join(f"{g} {v} ({_where(r)})" for g, (v, r) in named.items())
     total = latest.get(UNKNOWN)
-    if total is not None and (group_sum is None or total[0] > group_sum):
+    # A larger group-less total wins unless a later report gives a group of its own, not a part of
+    # the total (a later "18 wounded civilians" replaces an earlier "20 wounded"; "one of them was a
+    # police officer" does not): multisource gold, overall best = the sum of the group bests.
+    order = {id(r): index for index, r in enumerate(reports)}
+    superseded = total is not None and any(
+        order[id(r)] > order[id(total[1])] and not _partial(r, r.figures[figure][g].chosen) for g, (_, r) in named.items()
+    )
+    if total is not None and (group_sum is None or (total[0] > group_sum and not superseded)):
         best = total[0]
         rule = f"best = the latest report's total ({best}, {_where(total[1])})"
         if group_sum is not None:
@@ -299,6 +314,32 @@ def _fuse_figure(figure: str, reports: Sequence[_Report]) -> Figure:
     return Figure(
         low=min([*totals, best]), best=best, high=max([*totals, best]), by_group=by_group, claims=claims, rule=rule
     )
+
+
+def _less_the_dead(injured: Figure, reports: Sequence[_Report]) -> Figure:
+    """Injured without the victims a later report counts dead: "in critical condition" on Saturday, "has
+    died" on Monday. The deaths a report after the one giving the injured best adds to its own killed
+    figure come out of best (a later report that states injured itself is the one giving best)."""
+    counted = [r for r in reports if r.counted]
+    stating = [i for i, r in enumerate(counted) if r.totals.get("injured") is not None]
+    if injured.best is None or not stating:
+        return injured
+    last = stating[-1]
+    later = [k for r in counted[last + 1 :] if (k := r.totals.get("killed")) is not None]
+    died = max(later, default=0) - (counted[last].totals.get("killed") or 0)
+    if died <= 0:
+        return injured
+    best = max(0, injured.best - died)
+    rule = f"{injured.rule}; less {died} a later report counts dead ({_where(counted[-1])})"
+    return injured.model_copy(update={"best": best, "low": best if injured.low is None else min(injured.low, best), "rule": rule})
+
+
+def _fuse_figures(names: Sequence[str], reports: Sequence[_Report]) -> dict[str, Figure]:
+    """Each figure fused over the reports; the injured less those a later report counts dead."""
+    figures = {name: _fuse_figure(name, reports) for name in names}
+    if "injured" in figures and "killed" in figures:
+        figures["injured"] = _less_the_dead(figures["injured"], reports)
+    return figures
 
 
 def _disagreement(field: str, group: str | None, stated: _Stated, note: str | None = None) -> Disagreement | None:
@@ -789,7 +830,7 @@ def reconcile_incident(incident_id: str, members: Sequence[Document], cfg: Recon
     reports = _reports(members, cfg)
     counted = [r for r in reports if r.counted]
     names = sorted({f for r in counted for f in r.figures}, key=_figure_rank)
-    figures = {name: _fuse_figure(name, reports) for name in names}
+    figures = _fuse_figures(names, reports)
     disagreements = [d for name in names for d in _figure_disagreements(name, reports)]
 
     votes = [v for v in (_date_vote(r) for r in counted) if v is not None]
