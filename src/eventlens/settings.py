@@ -255,6 +255,9 @@ class GeocodeSettings(Section):
     region_weight: float = Field(default=2.0, description="Bonus for a candidate in a first-level region the report names.")
     container_weight: float = Field(default=4.0, description="Bonus for a candidate inside the place named after a comma ('Allendale, N.J.').")
     proximity_weight: float = Field(default=2.0, description="Bonus for a candidate near the report's confidently resolved places.")
+    coherence_weight: float = Field(
+        default=2.0, description="Bonus for a candidate in the region of the report's other names, times their share in it."
+    )
     variant_max_km: float = Field(
         default=200.0, ge=0, description="Spelling-variant candidates outside the focus countries must be this close to a confident place."
     )

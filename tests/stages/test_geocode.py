@@ -282,3 +282,45 @@ def test_a_metonym_resolves_to_the_seat_of_government_for_scoring() -> None:
     (place,) = resolve_toponyms(doc, [Toponym(0, 10, "Washington", "metonym")], load_gazetteer(), GeocodeSettings())
     assert place is not None and place.precision == PlacePrecision.TOWN
     assert haversine_km(place.lat, place.lon, 38.9, -77.04) < 20
+
+
+# -- local US reports: the report's own regions and towns choose among namesakes -------------------
+
+
+def test_a_region_inside_an_organisation_name_steers_the_namesake() -> None:
+    doc = _geocode("Officers said a man was shot in Springfield on Sunday, the Illinois State Police said.")
+    assert _by_text(doc)["Springfield"].admin1 == "Illinois"
+
+
+def test_an_ambiguous_name_lies_in_the_region_of_the_reports_other_places() -> None:
+    doc = _geocode(
+        "A gunman opened fire in Hyde Park on Sunday. Two men were wounded, Chicago police said, and one was "
+        "taken to a hospital in Chicago."
+    )
+    assert _by_text(doc)["Hyde Park"].admin1 == "Illinois"
+
+
+def test_a_dominant_city_is_not_moved_by_a_neighbours_namesake_abroad() -> None:
+    doc = _geocode("A man was shot in Brighton on Sunday. The victim was taken to a hospital in Boston, where he died.")
+    assert _by_text(doc)["Boston"].admin1 == "Massachusetts"
+
+
+def test_a_namesake_far_from_the_reports_city_is_placed_near_the_city() -> None:
+    """A small town of a shared name hundreds of km from the report's city is a neighbourhood the gazetteer
+    lacks: it takes the point of the city's area and keeps its name."""
+    doc = _geocode("A man was shot in Avondale on Sunday. The victim was taken to a hospital in Cincinnati, where he died.")
+    place, city = _by_text(doc)["Avondale"], _by_text(doc)["Cincinnati"]
+    assert place.method.startswith("anchor:namesake:Cincinnati")
+    assert place.name == "Avondale" and haversine_km(place.lat, place.lon, city.lat, city.lon) < 30
+
+
+@pytest.mark.parametrize(
+    "text,name,expected",
+    [
+        ("A teenager was shot in St. Charles County on Saturday night, deputies said.", "St. Charles County", "Saint Charles County"),
+        ("SALT LAKE CITY — Police say a man shot a boy on Tuesday.", "SALT LAKE CITY", "Salt Lake City"),
+    ],
+)
+def test_abbreviations_and_long_datelines(text: str, name: str, expected: str) -> None:
+    """"St." is the gazetteer's "Saint"; a dateline is one name, not the shorter name inside it."""
+    assert _by_text(_geocode(text))[name].name == expected

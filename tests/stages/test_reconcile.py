@@ -353,6 +353,25 @@ def test_a_village_wins_over_a_town_that_shares_its_regions_name(report: Any) ->
     assert location is not None and location.name == "Banibo"
 
 
+def test_a_town_wins_over_a_hospital_whatever_the_votes(report: Any) -> None:
+    hospital = _place("Mercy Hospital", 10.2, 20.2, admin1="North", country="QQ", precision=PlacePrecision.MUNICIPALITY)
+    docs = [report("a", "2024-05-01", place=hospital), report("b", "2024-05-01", place=hospital), report("c", "2024-05-02", place=SANDTON)]
+    location = reconcile_incident("inc", docs, CFG).location
+    assert location is not None and location.name == "Sandton"
+
+
+def test_the_reading_of_a_tied_name_the_other_reports_region_backs(report: Any) -> None:
+    """Two reports, two towns: the one in the region another report's places lie in wins, at its own point."""
+    abroad = _place("Sandton", 50.0, 60.0, admin1="Far", country="QQ", precision=PlacePrecision.VILLAGE)
+    near = _place("Dunmore", 10.3, 20.3, admin1="North", country="QQ", precision=PlacePrecision.TOWN, method="gazetteer:exact")
+    docs = [
+        report("a", "2024-05-01", place=abroad),
+        report("b", "2024-05-02", place=SANDTON).model_copy(update={"places": (near,)}),
+    ]
+    location = reconcile_incident("inc", docs, CFG).location
+    assert location is not None and (location.name, location.lat, location.admin1) == ("Sandton", 10.0, "North")
+
+
 def test_type_by_majority_with_ties_to_the_more_specific(report: Any) -> None:
     strike = {"type": "Explosions/Remote violence", "sub_type": "Air/drone strike", "category": "air_strike"}
     docs = [report("a", "2024-05-01"), report("b", "2024-05-02", **strike)]

@@ -404,16 +404,22 @@ _LEAD_CHARS = 400  # a dateline or a region named this early in the text speaks 
 
 
 def _place_tier(text: str, place: Place, regions: set[tuple[str, str]]) -> int:
-    """How likely a kind of place is the scene, lower first: a settlement (0); a county, or an unknown
-    name (1); a settlement in another region than the ones the report names (2); a street or building,
-    which carries the point of the area around it (3); a region (4); a country (5)."""
+    """How likely a kind of place is the scene, lower first: a settlement or a name the gazetteer lacks (0);
+    a county or another area of the gazetteer (1); a settlement in another region than the ones the report names (2); a
+    street or building, which carries the point of the area around it (3); a region (4); a country (5)."""
     if place.precision == PlacePrecision.COUNTRY:
         return 5
     if place.precision == PlacePrecision.REGION:
         return 4
     if _FACILITY_NAME.search(place.name) or _STREET_BEFORE.search(text[max(0, place.start - 20) : place.start]):
         return 3
-    settlement = place.precision in (PlacePrecision.EXACT, PlacePrecision.VILLAGE, PlacePrecision.TOWN)
+    # A name the gazetteer lacks is most often a village or a neighbourhood: unlocated (the corpus stage
+    # may locate it) or placed in the area of the place the text puts it near (geocode's anchors).
+    settlement = (
+        place.precision in (PlacePrecision.EXACT, PlacePrecision.VILLAGE, PlacePrecision.TOWN)
+        or place.lat is None
+        or (place.method or "").startswith("anchor:")
+    )
     if settlement and place.country and any(country == place.country for country, _ in regions):
         if (place.country, place.admin1 or "") not in regions:
             return 2

@@ -162,6 +162,8 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
         if ent.label in _PLACE_LABELS:
             covered.append((ent.start, ent.end))
             span = _trim(doc.text, ent.start, ent.end)
+            if span is not None and (abbreviation := _ABBREVIATION_BEFORE.search(doc.text, max(0, span[0] - 4), span[0])):
+                span = (abbreviation.start(), span[1])  # "St. Louis County": the model leaves "St." out
             if span is not None and not is_clock_zone(doc.text, span[1]) and _entity_is_place(ctx, *span):
                 found.setdefault(span, Toponym(*span, doc.text[span[0] : span[1]], name_kind(gaz, doc.text, *span)))
         elif ent.label in ("NORP", "LANGUAGE"):
@@ -187,7 +189,10 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
                 kind = "organisation"  # "the Jerusalem Post", "Real Madrid": the name of an organisation
             found[(start, end)] = Toponym(start, end, doc.text[start:end], kind)
         for start, end in _datelines(ctx):
-            if not any(s < end and start < e for s, e in found):
+            inside = [k for k in found if start <= k[0] and k[1] <= end]
+            if not any(s < end and start < e and (s, e) not in inside for s, e in found):
+                for key in inside:  # "LAKE CITY" gives way to the dateline "SALT LAKE CITY"
+                    del found[key]
                 found[(start, end)] = Toponym(start, end, doc.text[start:end], "place")
         people = [(e.start, e.end) for e in doc.entities if e.label == "PERSON"]
         for start, end in _named_facilities(ctx):
@@ -199,6 +204,12 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
             for key in inside:  # "Cuyahoga" gives way to "Cuyahoga County"
                 del found[key]
             found[(start, end)] = Toponym(start, end, doc.text[start:end], "place")
+    for key in [k for k, t in found.items() if t.kind == "place" and _is_code_like(t.text)]:
+        longer = _NEXT_NAME.match(doc.text, key[1])
+        end = longer.end() if longer else key[1]
+        if longer and not any(s < end and key[1] <= s for s, _ in found) and lookup_place(gaz, doc.text[key[0] : end]):
+            del found[key]  # "D.I." gives way to "D.I. Khan", the name the gazetteer knows
+            found[(key[0], end)] = Toponym(key[0], end, doc.text[key[0] : end], "place")
     return sorted(found.values(), key=lambda t: (t.start, t.end))
 
 
@@ -324,6 +335,9 @@ def _spelled_out_acronyms(text: str) -> set[str]:
         if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters) :]] == letters:
             out.add(acronym)
     return out
+
+
+_ABBREVIATION_BEFORE = re.compile(r"(?<![\w.])(?:St|ST|Ft|FT|Mt|MT)\. $")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -522,7 +536,7 @@ def _datelines(ctx: _Context) -> list[tuple[int, int]]:
         name = m.group(1).rstrip(".")
         if len(name) < 4 or _is_code_like(name):
             continue
-        entries = ctx.gaz.lookup(name)
+        entries = ctx.gaz.lookup(name) or [c.entry for c in lookup_place(ctx.gaz, name) if c.rule in _EXACT_RULES]
         if entries and (entries[0].kind in _TRUSTED_KINDS or entries[0].population >= _DATELINE_MIN_POPULATION):
             out.append((m.start(1), m.start(1) + len(name)))
     return out
@@ -538,7 +552,7 @@ _PLACE_NOUNS = (
     "Castle|Palace|Library|Hotel|Prison|Estate|Farm|Farms|Village|Township|County|City|Lake|River|"
     "Mountain|Mountains|Island|Islands|Valley|Bay|Beach|Coast|Sea|Ocean|Gulf|Canal|Harbour|Harbor|Point|Forest|Desert"
 )
-_FACILITY = re.compile(r"(?<![\w’'-])((?:[A-Z][\w’'-]*\s+){1,4}(?:" + _PLACE_NOUNS + r"))\b(?![’'-]| [A-Z]| of )")
+_FACILITY = re.compile(r"(?<![\w’'-])((?:(?:St|Ft|Mt)\.\s+)?(?:[A-Z][\w’'-]*\s+){1,4}(?:" + _PLACE_NOUNS + r"))\b(?![’'-]| [A-Z]| of )")
 
 
 _PREVIOUS_CAPITALISED = re.compile(r"[A-Z][\w’'-]* $")
@@ -634,6 +648,39 @@ def _stop_words() -> frozenset[str]:
 # -- resolution --------------------------------------------------------------------------------
 
 
+# "St. Johns County", "Ft. Myers", "the Town of Wallkill": the gazetteer writes "Saint", "Fort", "Mount" and
+# has no administrative prefix; tried only when the name as written finds nothing.
+_ABBREVIATIONS = tuple(
+    (re.compile(rf"^{short}\.\s+", re.IGNORECASE), full) for short, full in (("St", "Saint "), ("Ft", "Fort "), ("Mt", "Mount "))
+)
+_INITIALS = re.compile(r"\b([A-Z]\.)(?=[A-Z]\.)")
+_NEXT_NAME = re.compile(r" [A-Z][\w’'-]+")
+_ADMIN_PREFIX = re.compile(r"^(?:the\s+)?(?:Town|Village|City|Township|Borough)\s+of\s+", re.IGNORECASE)
+
+
+def spelled_out(name: str) -> str:
+    """The name with a leading "St."/"Ft."/"Mt." spelled out and its initials spaced; else as written."""
+    for pattern, full in _ABBREVIATIONS:
+        if pattern.match(name):
+            return pattern.sub(full, name, count=1)
+    return _INITIALS.sub(r"\1 ", name)
+
+
+def lookup_place(gaz: Any, name: str) -> list[Any]:
+    """Gazetteer candidates for a toponym: as written, else with "St."/"Ft."/"Mt." spelled out (the dot
+    marks the abbreviation: "St Patrick's" is more often a church than a Saint Patrick), else with its
+    initials spaced ("D.I. Khan"), else
+    without a "Town of" / "Village of" prefix."""
+    found = gaz.lookup_variants(name)
+    if found:
+        return found
+    full = spelled_out(name)
+    if full != name and (found := gaz.lookup_variants(full)):
+        return found
+    stripped = _ADMIN_PREFIX.sub("", name, count=1)
+    return gaz.lookup_variants(stripped) if stripped != name else []
+
+
 def _from_entry(entry: Any, rule: str) -> _Resolved:
     precision = _PRECISION.get(entry.precision, PlacePrecision.TOWN)
     return _Resolved(
@@ -650,17 +697,23 @@ def _from_entry(entry: Any, rule: str) -> _Resolved:
     )
 
 
+_DOMINANT_RATIO = 10
+_NAMESAKE_KM = 300.0  # farther than this from all of a report's sure cities, a small town of a shared name is a namesake
+
+
 class _Resolver:
     """Scores a report's gazetteer candidates in the context of the report."""
 
     def __init__(self, text: str, toponyms: Sequence[Toponym], gaz: Any, cfg: GeocodeSettings) -> None:
         self.text, self.gaz, self.cfg = text, gaz, cfg
-        self.candidates = {t.text: gaz.lookup_variants(t.text)[: cfg.max_candidates] for t in toponyms}
+        self.candidates = {t.text: lookup_place(gaz, t.text)[: cfg.max_candidates] for t in toponyms}
         self.focus = self._focus_countries(toponyms, trusted_only=False)
         self.gate = self._focus_countries(toponyms, trusted_only=True)
         self.regions = self._regions(toponyms)
         self.containers = self._containers(toponyms)
+        self.resolved_regions: dict[str, tuple[str, str]] = {}
         self.points: list[tuple[float, float]] = []
+        self.cities: list[_Resolved] = []  # the cities (100,000 or more) resolved with no need of context
 
     def _focus_countries(self, toponyms: Sequence[Toponym], *, trusted_only: bool) -> dict[str, float]:
         """Share of the report's country-level mentions (countries and demonyms) per country.
@@ -692,6 +745,26 @@ class _Resolver:
                     found.add((cand.entry.country, fold(cand.entry.name)))
         return found
 
+    def cohere(self, resolved: dict[str, _Resolved]) -> None:
+        """Let the first-level regions of the names resolved so far (``name -> place``) vote: a report on one
+        town names its neighbours, its county and its state, and an ambiguous name ("Kensington",
+        "Franklin County") most likely lies in the region the report's other names lie in."""
+        # A region named outright already counts through ``region_weight``; its towns and counties vote here.
+        self.resolved_regions = {
+            name: key for name, place in resolved.items() if place.kind != "region" and (key := _region_key(place))
+        }
+
+    def _names_a_nation(self, name: str) -> bool:
+        """Whether a name can be a country or a people ("Canadian"): then no town of that name is lifted."""
+        return any(c.entry.kind in _NATION_KINDS or c.rule in _DEMONYM_RULES for c in self.candidates.get(name, ()))
+
+    def _coherence(self, entry: Any, query: str) -> float:
+        """The share of the report's other resolved names that lie in ``entry``'s first-level region."""
+        others = [key for name, key in self.resolved_regions.items() if name != query]
+        if not others or not entry.admin1:
+            return 0.0
+        return others.count((entry.country, fold(entry.admin1))) / len(others)
+
     def _containers(self, toponyms: Sequence[Toponym]) -> dict[str, list[Any]]:
         """"Allendale, N.J.": the place named right after a comma contains the one before it."""
         found: dict[str, list[Any]] = {}
@@ -708,7 +781,7 @@ class _Resolver:
         in_focus = self.focus.get(entry.country, 0.0)
         in_gate = self.gate.get(entry.country, 0.0)
         near = min((haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in self.points), default=None)
-        primary = bool(query) and fold(query) in (fold(entry.name), fold(entry.ascii_name))
+        primary = bool(query) and bool({fold(query), fold(spelled_out(query))} & {fold(entry.name), fold(entry.ascii_name)})
         trusted = rule in _DEMONYM_RULES or entry.kind in _TRUSTED_KINDS or entry.population >= self.cfg.anywhere_min_population
         if not trusted and not (rule in _EXACT_RULES and primary):
             # Variant spellings and alternate names of minor places only count inside the report's
@@ -724,6 +797,8 @@ class _Resolver:
         admin1 = fold(entry.admin1) if entry.admin1 else ""
         if admin1 and (entry.country, admin1) in self.regions:
             score += self.cfg.region_weight
+        if primary and entry.kind not in _TRUSTED_KINDS and not self._names_a_nation(query):
+            score += self.cfg.coherence_weight * self._coherence(entry, query)
         for outer in self.containers.get(query, ()):
             if entry.country == outer.country and (outer.kind == "country" or admin1 == fold(outer.name)):
                 score += self.cfg.container_weight
@@ -732,14 +807,53 @@ class _Resolver:
             score += self.cfg.proximity_weight * (1.0 if near < 100 else 0.5 if near < 400 else 0.0)
         return score
 
+    def dominant(self, name: str, hit: _Resolved) -> bool:
+        """Whether ``hit`` is a city at least ``_DOMINANT_RATIO`` times as populous as every other settlement
+        bearing the name as its own."""
+        if hit.kind != "city":
+            return False
+        rivals = [
+            c.entry.population
+            for c in self.candidates.get(name, ())
+            if c.rule in _EXACT_RULES and c.entry.kind in ("city", "town", "village") and c.entry.geonames_id != hit.geonames_id
+            and fold(name) in (fold(c.entry.name), fold(c.entry.ascii_name))
+        ]
+        return all(hit.population >= _DOMINANT_RATIO * population for population in rivals)
+
+    def margin(self, name: str) -> float:
+        """How far the best candidate of ``name`` scores above the next one (infinite with one candidate)."""
+        pool = self.candidates.get(name) or lookup_place(self.gaz, name)[: self.cfg.max_candidates]
+        scores = sorted((s for cand in pool if (s := self.score(cand, name)) is not None), reverse=True)
+        return scores[0] - scores[1] if len(scores) > 1 else math.inf
+
     def best(self, name: str) -> _Resolved | None:
-        pool = self.candidates.get(name) or self.gaz.lookup_variants(name)[: self.cfg.max_candidates]
+        pool = self.candidates.get(name) or lookup_place(self.gaz, name)[: self.cfg.max_candidates]
         scored = [(s, cand) for cand in pool if (s := self.score(cand, name)) is not None]
         if not scored:
             return None
         _, cand = max(scored, key=lambda pair: pair[0])
         exact = [c.entry for _, c in scored if c.rule in _EXACT_RULES]
-        return _from_entry(_seat_of(cand.entry, [c.entry for _, c in scored], exact), cand.rule)
+        others = [c.entry for _, c in scored]
+        if cand.entry.kind in ("admin2", "municipality") and cand.entry.name != name:
+            others += self.gaz.lookup(cand.entry.name)  # "D. I. Khan" names the district; its seat bears its full name
+        return _from_entry(_seat_of(cand.entry, others, exact), cand.rule)
+
+    def namesake(self, name: str, hit: _Resolved) -> _Resolved | None:
+        """The report's surely resolved city nearest to ``hit`` when ``hit`` is a town or village far from every
+        one of them, in their country, with no region or container naming it: the name is more likely a
+        neighbourhood or a street the gazetteer lacks near them ("Madisonville" in a Cincinnati report is
+        not the Kentucky town 340 km away)."""
+        if hit.kind not in ("town", "village") or not hit.method.startswith("gazetteer:") or not self.cities:
+            return None
+        if any(c.country != hit.country for c in self.cities) or self.containers.get(name):
+            return None
+        if sum(c.rule in _EXACT_RULES for c in self.candidates.get(name, ())) < 2:
+            return None  # a name only one place bears is that place
+        if hit.admin1 and (hit.country, fold(hit.admin1)) in self.regions:
+            return None
+        nearest = min(self.cities, key=lambda c: haversine_km(hit.lat, hit.lon, c.lat, c.lon))
+        distance = haversine_km(hit.lat, hit.lon, nearest.lat, nearest.lon)
+        return nearest if distance > _NAMESAKE_KM else None
 
     def seat(self, name: str) -> _Resolved | None:
         """The most populous city an exact name gives, in the report's main country if one is there."""
@@ -760,6 +874,15 @@ class _Resolver:
         ):
             return _from_entry(first, cands[0].rule)
         return None
+
+
+def _region_key(place: _Resolved) -> tuple[str, str] | None:
+    """(country, folded first-level region) a resolved place lies in or is; None for a country or continent."""
+    if not place.country or place.kind in ("country", "continent", "macroregion", "sea"):
+        return None
+    if place.kind == "region":
+        return (place.country, fold(place.name))
+    return (place.country, fold(place.admin1)) if place.admin1 else None
 
 
 def _seat_of(entry: Any, others: Sequence[Any], exact: Sequence[Any] = ()) -> Any:
@@ -868,13 +991,17 @@ def _region_of(gaz: Any, anchor: _Resolved) -> _Resolved | None:
     return None
 
 
-def resolve_toponyms(doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: GeocodeSettings) -> list[Place | None]:
+def resolve_toponyms(
+    doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: GeocodeSettings, context: Sequence[Toponym] = ()
+) -> list[Place | None]:
     """Resolve each toponym in the context of its report; None where nothing answers and for demonyms.
 
     A metonym ("Washington said") resolves to the city that is the seat of the government, not to a
-    same-named region."""
+    same-named region. ``context`` toponyms (place names inside organisations' names: "Georgia Bureau of
+    Investigation", "Kentucky State Police") are not resolved but say which countries and regions the
+    report is about."""
     places = [t for t in toponyms if t.kind != "demonym"]
-    resolver = _Resolver(doc.text, toponyms, gaz, cfg)  # demonyms vote for the focus countries too
+    resolver = _Resolver(doc.text, [*toponyms, *context], gaz, cfg)  # demonyms vote for the focus countries too
     resolved: dict[int, _Resolved | None] = {}
     for index, topo in enumerate(places):
         first = resolver.seat(topo.text) if topo.kind == "metonym" else resolver.confident(topo.text)
@@ -882,9 +1009,31 @@ def resolve_toponyms(doc: Document, toponyms: Sequence[Toponym], gaz: Any, cfg: 
             resolved[index] = first
             if first.kind in _SETTLEMENTS:
                 resolver.points.append((first.lat, first.lon))
+            if first.kind == "city":
+                resolver.cities.append(first)
+    confident = set(resolved)
     for index, topo in enumerate(places):
         if index not in resolved:
             resolved[index] = resolver.best(topo.text)
+    # Second pass: the ambiguous names again, now that the regions of the others are known, the surest
+    # first, each answer voting for the next ("Boston" settles "Brighton", not the other way round).
+    settled = {topo.text: hit for index, topo in enumerate(places) if (hit := resolved[index]) is not None}
+    # A city ten times larger than any namesake is kept: a neighbour's namesake abroad must not move
+    # Boston to England.
+    pending = sorted(
+        {places[i].text for i, hit in resolved.items() if i not in confident and hit is not None and not resolver.dominant(places[i].text, hit)},
+        key=lambda name: -resolver.margin(name),
+    )
+    for name in pending:
+        resolver.cohere(settled)
+        if (hit := resolver.best(name)) is not None:
+            settled[name] = hit
+    for index, topo in enumerate(places):
+        if index not in confident and resolved[index] is not None:
+            resolved[index] = settled.get(topo.text)
+    for index, topo in enumerate(places):
+        if (hit := resolved[index]) is not None and (near := resolver.namesake(topo.text, hit)):
+            resolved[index] = _anchored(gaz, topo, [near], f"anchor:namesake:{near.name}")
     main_country = max(resolver.gate, key=resolver.gate.__getitem__) if resolver.gate else None
     for index, topo in enumerate(places):
         if resolved[index] is None:
@@ -946,8 +1095,9 @@ def geocode_places(doc: Document, cfg: GeocodeSettings) -> Document:
     gaz = load_gazetteer(cfg.extra_gazetteer)
     if gaz is None:
         return doc
-    toponyms = [t for t in spot_toponyms(doc, gaz, cfg) if t.kind == "place"]
-    resolved = resolve_toponyms(doc, toponyms, gaz, cfg)
+    spotted = spot_toponyms(doc, gaz, cfg)
+    toponyms = [t for t in spotted if t.kind == "place"]
+    resolved = resolve_toponyms(doc, toponyms, gaz, cfg, context=[t for t in spotted if t.kind == "organisation"])
     places = tuple(
         place if place is not None else Place(text=t.text, name=t.text, start=t.start, end=t.end, method="unresolved")
         for t, place in zip(toponyms, resolved)

@@ -76,6 +76,14 @@ _AREAS = {PlacePrecision.MUNICIPALITY, PlacePrecision.REGION, PlacePrecision.COU
 # An area containing a place is weaker evidence than the place itself (multisource dev: a town that
 # shares its region's name, in two headlines, must not outvote the village the body names).
 _AREA_SUPPORT = 0.5
+# A report naming other places in a place's region backs that reading of an ambiguous name (a report's
+# "Greenacres, Fla." over another's Greenacres, California; shared/eval/incidents location ...).
+_REGION_SUPPORT = 0.25
+# A street or building carries the point of the area around it, not its own.
+_FACILITY_NAME = re.compile(
+    r"\b(?:Street|St|Road|Rd|Avenue|Ave|Lane|Boulevard|Blvd|Drive|Highway|Hospital|Center|Centre|Clinic|Church|"
+    r"School|University|College|Stadium|Airport|Hall|Hotel|Mall|Prison|Jail|Apartments?|Park|Station)\.?$"
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _LEADING = re.compile(
     r"^(?:(?:the|a|an|some|several|many|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)+", re.IGNORECASE
@@ -581,22 +589,55 @@ def _precision_rank(place: Place) -> int:
     return _PRECISION_RANK[place.precision.value] if place.precision else len(_PRECISION_RANK)
 
 
+def _kind_rank(place: Place) -> int:
+    """A town or county (0) before a street or building, which carries the point of the area around it (1),
+    before a region or country (2)."""
+    if place.precision in (PlacePrecision.REGION, PlacePrecision.COUNTRY, PlacePrecision.CONTINENT):
+        return 2
+    return 1 if _FACILITY_NAME.search(place.name) else 0
+
+
+def _in_region_of(place: Place, report: _Report) -> bool:
+    """Whether the report names, besides ``place``, a place the gazetteer put in ``place``'s first-level
+    region, or that region itself ("Sarasota ... Fla."; a namesake abroad has none)."""
+    if not place.country or not place.admin1:
+        return False
+    region = fold(place.admin1)
+    for other in report.doc.places:
+        if other == place or not (other.method or "").startswith("gazetteer:") or other.country != place.country:
+            continue
+        if (other.admin1 and fold(other.admin1) == region) or fold(other.name) == region:
+            return True
+    return False
+
+
 def _fuse_place(reports: Sequence[_Report], cfg: ReconcileSettings) -> tuple[Location | None, Disagreement | None]:
-    """The most supported, then most precise, of the reports' incident places, with every spelling of it."""
+    """The most supported, then most precise, of the reports' incident places, with every spelling of it.
+
+    A town or county goes before a street or building, before a region (:func:`_kind_rank`); support also
+    comes, ``_REGION_SUPPORT`` each, from the reports naming other places in the place's first-level region."""
     stated = [(r, m.place) for r in reports if r.counted for m in r.mains[:1] if m.place is not None]
     if not stated:
         return None, None
+    counted = [r for r in reports if r.counted]
     scored = [
-        (-sum(_support(q, p, cfg) for _, q in stated), _precision_rank(p), not _located(p), index)
+        (
+            _kind_rank(p),
+            -sum(_support(q, p, cfg) for _, q in stated) - _REGION_SUPPORT * sum(_in_region_of(p, r) for r in counted),
+            _precision_rank(p),
+            not _located(p),
+            index,
+        )
         for index, (_, p) in enumerate(stated)
     ]
-    chosen = stated[min(scored)[3]][1]
+    chosen = stated[min(scored)[-1]][1]
     same = [p for _, p in stated if _same_place(p, chosen, cfg)]
     names = [p.name for p in same if _precision_rank(p) == _precision_rank(chosen)]
     name = max(set(names), key=lambda n: (names.count(n), -names.index(n)))
-    located = next((p for p in same if p.name == name and _located(p)), None) or next(
-        (p for p in same if _located(p)), chosen
-    )
+    # The chosen reading's own point when it has one: two towns of one name are one name, not one point.
+    located = (chosen if chosen.name == name and _located(chosen) else None) or next(
+        (p for p in same if p.name == name and _located(p)), None
+    ) or next((p for p in same if _located(p)), chosen)
     spellings = [name, *(p.text for p in same)]
     spellings += [p.text for r in reports for p in r.doc.places if fold(p.name) == fold(name)]
     variants: list[str] = []
