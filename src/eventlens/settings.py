@@ -302,7 +302,7 @@ class ClusterSettings(Section):
         default=365, ge=0, description="Reports whose incident dates are further apart than this are never one incident."
     )
     threshold: float = Field(
-        default=0.275, description="Average-link score between two groups below which they stay apart (the stopping point)."
+        default=0.3, description="Average-link score between two groups below which they stay apart (the stopping point)."
     )
     text_weight: float = Field(default=1.0, ge=0.0, description="Weight of the TF-IDF cosine of the texts (word 1-2 grams).")
     names_weight: float = Field(
@@ -310,37 +310,43 @@ class ClusterSettings(Section):
     )
     entity_weight: float = Field(default=0.0, ge=0.0, description="Weight of the TF-IDF cosine of the entities' canonical names.")
     shared_weight: float = Field(
-        default=0.5,
+        default=1.0,
         ge=0.0,
         description="Weight of the second-order similarity (the cosine of two reports' rows of nearest neighbours).",
     )
-    neighbours: int = Field(default=10, ge=1, description="Nearest neighbours per report in the second-order similarity.")
+    direct_weight: float = Field(
+        default=0.5, ge=0.0, description="Weight of the pair's own (first-order) score beside the second-order similarity."
+    )
+    shared_facts: float = Field(
+        default=0.0, ge=0.0, description="Share of the facts' agreement (dates, places, ages) in the scores the second-order similarity reads."
+    )
+    neighbours: int = Field(default=8, ge=1, description="Nearest neighbours per report in the second-order similarity.")
     shared_power: float = Field(
         default=1.0, gt=0.0, description="Power of the pair scores in the second-order similarity (higher: the closest count most)."
     )
     shared_self: float = Field(
-        default=1.0, gt=0.0, description="Weight of a report in its own row of neighbours (keeps the pair's own score in the second-order one)."
+        default=0.75, ge=0.0, description="Weight of a report in its own row of neighbours (keeps the pair's own score in the second-order one)."
     )
     date_weight: float = Field(
-        default=0.1,
+        default=0.0,
         ge=0.0,
         description="Added when the incident (else publication) days are one, less as they are further apart (none beyond date_window_days).",
     )
     date_gap_weight: float = Field(
-        default=0.2, ge=0.0, description="Subtracted when the incident (else publication) days are further apart than date_window_days."
+        default=0.6, ge=0.0, description="Subtracted when the incident (else publication) days are further apart than date_window_days."
     )
-    weekday_weight: float = Field(default=0.05, ge=0.0, description="Subtracted when the incidents' weekdays differ.")
-    place_weight: float = Field(default=0.0, ge=0.0, description="Added when the incidents' places are one (within near_km, or one name).")
+    weekday_weight: float = Field(default=0.1, ge=0.0, description="Subtracted when the incidents' weekdays differ.")
+    place_weight: float = Field(default=0.05, ge=0.0, description="Added when the incidents' places are one (within near_km, or one name).")
     place_gap_weight: float = Field(
-        default=0.1, ge=0.0, description="Subtracted when the incidents' places (town precision or finer) are further apart than place_km."
+        default=0.2, ge=0.0, description="Subtracted when the incidents' places (town precision or finer) are further apart than place_km."
     )
-    country_weight: float = Field(default=0.4, ge=0.0, description="Subtracted when the incidents' countries differ.")
+    country_weight: float = Field(default=0.3, ge=0.0, description="Subtracted when the incidents' countries differ.")
     category_weight: float = Field(default=0.0, ge=0.0, description="Subtracted when the incidents' categories differ.")
     age_weight: float = Field(
-        default=0.2, ge=0.0, description="Added when both reports state people's ages and share one, subtracted when they share none."
+        default=0.4, ge=0.0, description="Added when both reports state people's ages and share one, subtracted when they share none."
     )
     year_weight: float = Field(
-        default=0.0, ge=0.0, description="Added when both reports state years and share one, subtracted when they share none."
+        default=0.025, ge=0.0, description="Added when both reports state years and share one, subtracted when they share none."
     )
     number_weight: float = Field(
         default=0.0, ge=0.0, description="Added when both reports' leads state numbers and share one, subtracted when they share none."
@@ -356,7 +362,7 @@ class ClusterSettings(Section):
         ),
     )
     cohesion_ratio: float = Field(
-        default=0.0,
+        default=0.5,
         ge=0.0,
         description="Two groups of two or more reports merge only if their average link is at least this share of the tighter group's own.",
     )

@@ -75,9 +75,9 @@ def test_incident_dates_far_apart_never_merge_even_with_the_same_text() -> None:
 
 def test_the_same_kind_of_incident_in_the_same_town_with_other_people_stays_apart() -> None:
     items = [
-        _item("a", FERRY, "2024-03-04", place="portvale"),
-        _item("b", FERRY_2, "2024-03-04", place="portvale"),
-        _item("c", FERRY_OTHER, "2024-03-06", place="portvale"),
+        _item("a", FERRY, "2024-03-04", place="portvale", ages=(52,)),
+        _item("b", FERRY_2, "2024-03-04", place="portvale", ages=(52,)),
+        _item("c", FERRY_OTHER, "2024-03-06", place="portvale", ages=(38,)),
     ]
     assert _groups(cluster_incidents(items, {}, CFG)) == {frozenset({"a", "b"}), frozenset({"c"})}
 

@@ -19,7 +19,7 @@ import gzip
 import json
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -84,7 +84,7 @@ def bcubed(gold: Mapping[str, str], pred: Mapping[str, str]) -> dict[str, float]
     return _score(precision / len(gold), recall / len(gold))
 
 
-def _pair_count(sizes: Sequence[int] | Any) -> int:
+def _pair_count(sizes: Iterable[int]) -> int:
     return sum(n * (n - 1) // 2 for n in sizes)
 
 
