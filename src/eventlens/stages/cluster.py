@@ -35,14 +35,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..geo.gazetteer import fold
 from ..model import Document, IncidentMention, PlacePrecision
 from ..registry import stage
 from ..settings import ClusterSettings
+
+if TYPE_CHECKING:  # scipy and sklearn are imported where used: ``eventlens stages`` and ``--help`` load neither
+    from scipy import sparse
 
 __all__ = ["ClusterItem", "cluster_incidents"]
 
@@ -209,6 +212,7 @@ class _Facts:
 
 def _indicator(values: Sequence[Sequence[object]]) -> sparse.csr_matrix:
     """Items x values, 1 where the item states the value."""
+    from scipy import sparse
     codes: dict[object, int] = {}
     rows = [row for row, row_values in enumerate(values) for _ in row_values]
     cols = [codes.setdefault(value, len(codes)) for row_values in values for value in row_values]
@@ -230,6 +234,8 @@ def _canonical_key(item: ClusterItem) -> tuple[str, str]:
 
 def _tfidf(docs: Sequence[str], **options: object) -> tuple[sparse.csr_matrix, np.ndarray]:
     """L2-normalised TF-IDF rows (sublinear tf) fitted on ``docs``, and the terms of its columns."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
     vectorizer = TfidfVectorizer(sublinear_tf=True, dtype=np.float64, **options)  # type: ignore[arg-type]
     try:
         matrix = vectorizer.fit_transform(docs)
@@ -269,6 +275,7 @@ def _top_terms(matrix: sparse.csr_matrix, count: int, vocabulary: np.ndarray) ->
 
 def _blocking_matrix(keys: Sequence[Iterable[str]], max_block: int) -> sparse.csr_matrix:
     """Items x keys, weighted by the key's rarity; keys held by one item or by more than ``max_block`` are dropped."""
+    from scipy import sparse
     index: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -284,6 +291,7 @@ def _blocking_matrix(keys: Sequence[Iterable[str]], max_block: int) -> sparse.cs
 
 def _candidate_pairs(blocking: sparse.csr_matrix, max_candidates: int, chunk: int = 2048) -> np.ndarray:
     """Pairs (i < j) sharing a blocking key, each item keeping its ``max_candidates`` strongest (summed key weights)."""
+    from scipy import sparse
     found: list[np.ndarray] = []
     transposed = sparse.csr_matrix(blocking.T)
     for begin in range(0, blocking.shape[0], chunk):
@@ -315,6 +323,7 @@ def _shared_neighbours(size: int, pairs: np.ndarray, scores: np.ndarray, cfg: Cl
     neighbour in common). Reports of one incident share their neighbours; two instances of one kind of
     event share fewer.
     """
+    from scipy import sparse
     if len(pairs) == 0:
         return np.zeros(0)
     rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
@@ -473,6 +482,7 @@ class _Agglomeration:
 @stage("cluster.incidents.v1", slot="cluster", kind="fusion", section="cluster")
 def cluster_incidents(items: Sequence[ClusterItem], fixed: Mapping[str, str], cfg: ClusterSettings) -> dict[str, str]:
     """doc_id -> incident key for every item."""
+    from scipy import sparse
     ordered = sorted({item.doc_id: item for item in items}.values(), key=_canonical_key)
     if not ordered:
         return {}
