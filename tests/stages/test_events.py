@@ -137,3 +137,12 @@ def test_a_town_in_another_region_than_the_one_named_loses_to_the_county(make_do
         _place(text, "Dunmore", "Dunmore", PlacePrecision.TOWN, admin1="South"),
     )
     assert _main_place(make_doc, text, *places) == "Lake County"
+
+
+def test_a_landmark_the_scene_is_measured_from_is_not_the_scene(make_doc: Any) -> None:
+    text = "The boy was shot in a town about 150 miles northeast of Dunmore, the Lake County sheriff said."
+    places = (
+        _place(text, "Dunmore", "Dunmore", PlacePrecision.TOWN),
+        _place(text, "Lake County", "Lake County", PlacePrecision.MUNICIPALITY),
+    )
+    assert _main_place(make_doc, text, *places) == "Lake County"

@@ -324,3 +324,8 @@ def test_a_namesake_far_from_the_reports_city_is_placed_near_the_city() -> None:
 def test_abbreviations_and_long_datelines(text: str, name: str, expected: str) -> None:
     """"St." is the gazetteer's "Saint"; a dateline is one name, not the shorter name inside it."""
     assert _by_text(_geocode(text))[name].name == expected
+
+
+def test_a_newspaper_named_after_its_city_is_an_organisation() -> None:
+    doc = _geocode("The sheriff of Yuma County told The Denver Post that the shooting was an accident.")
+    assert "Denver" not in _by_text(doc) and "Yuma County" in _by_text(doc)

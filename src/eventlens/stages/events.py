@@ -384,7 +384,9 @@ _LOCATION_CUE = re.compile(r"(?:\b(?:in|near|at|outside|inside|on|into)\s+(?:the
 _ELSEWHERE_CUE = re.compile(
     r"\b(?:hospitals?|clinic|medical\s+cent(?:er|re)|taken|transported|rushed|flown|airlifted|from|support\s+from|backed\s+by)\b[^.;]{0,25}$"
     # where a victim or a suspect lives: "Justin Burns, 14, of Palisade", "a resident of X"
-    r"|(?:\d+\s*,|\b(?:man|woman|boy|girl|teen|teenager|resident|residents|native|student)s?)\s+of\s+$",
+    r"|(?:\d+\s*,|\b(?:man|woman|boy|girl|teen|teenager|resident|residents|native|student)s?)\s+of\s+$"
+    # a landmark the scene is measured from: "about 150 miles northeast of Denver"
+    r"|\b(?:miles|mi\.|kilometers|kilometres|km)\s+(?:(?:north|south|east|west)(?:east|west)?|outside)\s+of\s+$",
     re.IGNORECASE,
 )
 # "the 6700 block of South Aberdeen", "305 E. Main St.": a street, whatever the gazetteer says of the name.

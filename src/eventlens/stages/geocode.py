@@ -210,6 +210,9 @@ def spot_toponyms(doc: Document, gaz: Any, cfg: GeocodeSettings) -> list[Toponym
         if longer and not any(s < end and key[1] <= s for s, _ in found) and lookup_place(gaz, doc.text[key[0] : end]):
             del found[key]  # "D.I." gives way to "D.I. Khan", the name the gazetteer knows
             found[(key[0], end)] = Toponym(key[0], end, doc.text[key[0] : end], "place")
+    for key, topo in list(found.items()):
+        if topo.kind == "place" and _OUTLET_BEFORE.search(doc.text, max(0, topo.start - 4), topo.start) and _OUTLET_AFTER.match(doc.text, topo.end):
+            found[key] = Toponym(topo.start, topo.end, topo.text, "organisation")  # "told The Denver Post"
     return sorted(found.values(), key=lambda t: (t.start, t.end))
 
 
@@ -337,6 +340,12 @@ def _spelled_out_acronyms(text: str) -> set[str]:
     return out
 
 
+# "The Denver Post", "the Miami Herald": a newspaper named after its city, when NER does not say so.
+_OUTLET_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_OUTLET_AFTER = re.compile(
+    r"\s+(?:Post|Times|Tribune|Herald|Journal|Gazette|Chronicle|Star|Sun|Daily|Register|Observer|Inquirer|"
+    r"Courier|Dispatch|Examiner|Enquirer|Telegraph|Globe|Bee|Free\s+Press|Sentinel|Courant|Advocate|Leader)\b"
+)
 _ABBREVIATION_BEFORE = re.compile(r"(?<![\w.])(?:St|ST|Ft|FT|Mt|MT)\. $")
 
 
@@ -434,6 +443,8 @@ def _entity_is_place(ctx: _Context, start: int, end: int) -> bool:
     cue = _has_place_cue(ctx.text, start, end)
     if _is_code_like(surface):
         return _code_is_place(ctx, surface)
+    if surface in ctx.person_tokens:
+        return False  # "into Jaden's chest": a name the report gives a person, whatever the cue
     if not _plain_name_ok(ctx, surface, start, end) and not (cue and " " not in surface and not surface.isupper()):
         return False
     candidates = ctx.gaz.lookup_variants(surface)
