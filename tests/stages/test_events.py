@@ -42,6 +42,12 @@ def _main(doc: Document) -> Any:
             {"Saturday": "2024-05-04", "Friday": "2024-05-03"},
             "2024-05-03",
         ),
+        # the days spent in hospital follow the shooting
+        (
+            "He spent Sunday in intensive care. He was shot by accident on Saturday while hunting.",
+            {"Sunday": "2024-05-05", "Saturday": "2024-05-04"},
+            "2024-05-04",
+        ),
         # "two weeks ago" dates the other event the cue names
         (
             "Just two weeks ago two classmates were killed in a crash. A boy was shot Friday night.",

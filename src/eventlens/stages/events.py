@@ -128,7 +128,7 @@ _AFTERMATH = re.compile(
     r"\b(?:said|says|told|tells|stated|announced|confirmed|condemn\w*|denie[sd]|rejected|blamed|accused|vowed|"
     r"identified|released|remain(?:s|ed)?|still|listed|"
     r"died|dies|succumbed|passed\s+away|arrested|charged|arraigned|booked|confessed|appeared|sentenced|indicted|"
-    r"investigat\w*|vigils?|funerals?|mourn\w*|gathered|updated?|planned|scheduled|will)\b",
+    r"investigat\w*|vigils?|funerals?|mourn\w*|gathered|updated?|planned|scheduled|will|spent|spend(?:s|ing)?)\b",
     re.IGNORECASE,
 )
 # Police or medics answering the incident date it as an event sentence does ("officers were called to ...
