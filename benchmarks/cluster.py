@@ -45,6 +45,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from machine import status_kb  # run from benchmarks/, beside machine.py
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -201,17 +203,6 @@ def _tuple(value: Any) -> Any:
 # -- one measured size (in its own process) --------------------------------------------------------
 
 
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
 def _mib(kb: int | None) -> float | None:
     return round(kb / 1024, 1) if kb is not None else None
 
@@ -261,8 +252,8 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
     result["docs"] = len(items)
     result["text_bytes"] = sum(len(item.text.encode("utf-8")) for item in items)
     gc.collect()
-    result["rss_before_call_mib"] = _mib(_status_kb("VmRSS"))
-    result["peak_rss_before_call_mib"] = _mib(_status_kb("VmHWM"))
+    result["rss_before_call_mib"] = _mib(status_kb("VmRSS"))
+    result["peak_rss_before_call_mib"] = _mib(status_kb("VmHWM"))
     result["peak_reset"] = _reset_peak()
     times0, wall0 = os.times(), time.perf_counter()
     labels = spec_stage.func(items, {}, settings.cluster)
@@ -270,8 +261,8 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
     times1 = os.times()
     result["seconds"] = round(seconds, 3)
     result["cpu_s"] = round((times1.user + times1.system) - (times0.user + times0.system), 3)
-    result["call_peak_rss_mib"] = _mib(_status_kb("VmHWM")) if result["peak_reset"] else None
-    peaks = [result["peak_rss_before_call_mib"], _mib(_status_kb("VmHWM"))]
+    result["call_peak_rss_mib"] = _mib(status_kb("VmHWM")) if result["peak_reset"] else None
+    peaks = [result["peak_rss_before_call_mib"], _mib(status_kb("VmHWM"))]
     result["peak_rss_mib"] = max((peak for peak in peaks if peak is not None), default=None)
     sizes = sorted((sum(1 for _ in group) for group in _groups(labels)), reverse=True)
     result["clusters"] = len(sizes)
@@ -434,7 +425,7 @@ def main(argv: list[str]) -> int:
         result = measure(spec)
     else:
         raise SystemExit(f"unknown mode {mode!r}: prepare or measure")
-    result["peak_rss_mib"] = _mib(_status_kb("VmHWM")) if mode == "prepare" else result.get("peak_rss_mib")
+    result["peak_rss_mib"] = _mib(status_kb("VmHWM")) if mode == "prepare" else result.get("peak_rss_mib")
     result_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 

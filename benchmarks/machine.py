@@ -125,3 +125,15 @@ def library_versions() -> dict[str, str]:
         except importlib_metadata.PackageNotFoundError:
             found[name] = "not installed"
     return found
+
+
+def status_kb(field: str, pid: int | str = "self") -> int | None:
+    """A ``/proc/<pid>/status`` field in kB (``VmRSS``, ``VmHWM``), or None where there is none."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None

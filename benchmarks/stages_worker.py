@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from worker import thin_trace  # the same sampling as the other benchmarks
+from machine import status_kb
 
 #: Environment variable naming the Document fields the documents already carry when they reach the pipeline
 #: (those the foundation stages assign); read by this process and by the pool workers it spawns.
@@ -46,24 +47,13 @@ _WARMUP_TEXT = (
 # -- measuring helpers (same sources as worker.py) ----------------------------------------------------------
 
 
-def _status_kb(field: str, pid: int | str = "self") -> int | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return None
-
-
 def _rss_mib(pid: int | str = "self") -> float | None:
-    kb = _status_kb("VmRSS", pid)
+    kb = status_kb("VmRSS", pid)
     return kb / 1024 if kb is not None else None
 
 
 def _hwm_mib(pid: int | str = "self") -> float | None:
-    kb = _status_kb("VmHWM", pid)
+    kb = status_kb("VmHWM", pid)
     return kb / 1024 if kb is not None else None
 
 

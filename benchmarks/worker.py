@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from machine import status_kb  # run from benchmarks/, beside machine.py
+
 _WARMUP_TEXT = (
     "Warm-up report\n\nThe regional police said on Monday that two people had been injured after a fire "
     "in a warehouse near the river. Firefighters brought the blaze under control within an hour.\n"
@@ -42,24 +44,13 @@ _WARMUP_HTML = (
 )
 
 
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
 def _rss_mib() -> float | None:
     try:
         with open("/proc/self/statm", encoding="ascii") as fh:
             pages = int(fh.read().split()[1])
         return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError):
-        kb = _status_kb("VmRSS")
+        kb = status_kb("VmRSS")
         return kb / 1024 if kb is not None else None
 
 
@@ -75,7 +66,7 @@ def _peak_rss_mib() -> float:
     ru_maxrss survives execve (getrusage(2)), so a process started by a big parent can report the
     parent's peak; VmHWM belongs to the address space created by exec and starts from zero.
     """
-    hwm = _status_kb("VmHWM")
+    hwm = status_kb("VmHWM")
     return hwm / 1024 if hwm is not None else _ru_maxrss_mib()
 
 
@@ -264,7 +255,7 @@ def main(argv: list[str]) -> int:
         raise SystemExit(f"unknown system {spec['system']!r}")
     result["peak_rss_mib"] = round(_peak_rss_mib(), 1)
     result["ru_maxrss_mib"] = round(_ru_maxrss_mib(), 1)
-    result["peak_rss_source"] = "VmHWM" if _status_kb("VmHWM") is not None else "ru_maxrss"
+    result["peak_rss_source"] = "VmHWM" if status_kb("VmHWM") is not None else "ru_maxrss"
     result_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -21,6 +21,7 @@ from datetime import date
 from .geo.gazetteer import fold
 from .model import DocStatus, Document, DocumentLink, FigureRange, Incident, IncidentMention, Revision
 from .pipeline import Pipeline
+from .stages.geocode import haversine_km
 from .store import Store
 
 __all__ = ["FusionResult", "document_links", "fuse", "revision_of"]
@@ -184,14 +185,6 @@ def _day(value: str | None) -> date | None:
     return None
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    from math import asin, cos, radians, sin, sqrt
-
-    lat1, lon1, lat2, lon2 = map(radians, (*a, *b))
-    h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * asin(sqrt(h))
-
-
 def _mentioned(
     mentions: Iterable[tuple[str, IncidentMention]], incidents: Sequence[Incident], incident_of: dict[str, str]
 ) -> list[tuple[str, str]]:
@@ -224,7 +217,7 @@ def _same_place(mention: IncidentMention, incident: Incident) -> bool:
         return True
     if place.lat is None or place.lon is None or location.lat is None or location.lon is None:
         return False
-    return _km((place.lat, place.lon), (location.lat, location.lon)) <= _MENTION_KM
+    return haversine_km(place.lat, place.lon, location.lat, location.lon) <= _MENTION_KM
 
 
 def document_links(store: Store) -> list[DocumentLink]:
