@@ -23,6 +23,7 @@ from .model import DocStatus, Document, DocumentLink, FigureRange, Incident, Inc
 from .pipeline import Pipeline
 from .stages.geocode import haversine_km
 from .store import Store
+from .store.corrections import reapply as reapply_corrections
 
 __all__ = ["FusionResult", "document_links", "fuse", "revision_of"]
 
@@ -138,6 +139,7 @@ def fuse(store: Store, pipeline: Pipeline, *, recorded: str) -> FusionResult:
             result.updated_incidents += 1
         else:
             result.new_incidents += 1
+    fused = reapply_corrections(store, fused)  # an analyst's figure corrections outlive a rebuild
     store.write_incidents(fused, rows, new_revisions)
     all_incidents = list(store.iter_incidents())
     store.replace_mentions(_mentioned(mentions, all_incidents, incident_of))
