@@ -254,6 +254,37 @@ def docs(
 
 
 @app.command()
+def serve(
+    db: Annotated[str, typer.Option(help="Database URL or SQLite path (default: out/eventlens.sqlite).")] = str(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Address to bind; the default serves this machine only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    get: Annotated[Optional[str], typer.Option("--get", help="Print the response to one GET of this path and exit (no server).")] = None,
+) -> None:
+    """Serve the web UI and HTTP API over the store; writes need the token in EVENTLENS_TOKEN (none set: writes refused)."""
+    import os
+
+    if "://" not in db and not Path(db).exists():
+        _error(f"{db}: no such database (`eventlens run` writes out/eventlens.sqlite; pass --db for another store)")
+        raise typer.Exit(2)
+    from .web import create_app
+
+    try:
+        web_app = create_app(db, token=os.environ.get("EVENTLENS_TOKEN") or None)
+    except StoreError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    if get is not None:
+        from fastapi.testclient import TestClient
+
+        response = TestClient(web_app, raise_server_exceptions=False).get(get)
+        sys.stdout.write(response.text + ("\n" if not response.text.endswith("\n") else ""))
+        raise typer.Exit(0 if response.status_code < 400 else 1)
+    import uvicorn
+
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+@app.command()
 def schema(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the JSON Schema files.")] = Path("schema"),
 ) -> None:
