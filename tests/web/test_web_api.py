@@ -157,7 +157,7 @@ def test_merge_and_split_survive_a_rerun(fresh_db: Path, incident_a: str) -> Non
     assert api.get("/api/incidents").json()["total"] == 1
     kept, fresh = api.post(f"/api/incidents/{incident_a}/split", json={"doc_ids": moved, "by": "a", "why": "apart"}, headers=AUTH).json()
     assert len(kept["sources"]) == 4 and fresh["sources"] == moved
-    assert fresh["revisions"][0]["note"] == "apart"
+    assert fresh["revisions"][-1]["note"] == "apart" and fresh["revisions"][0]["by"] == "pipeline"  # B's history goes on
     run([Path(__file__).resolve().parents[2] / "examples" / "kosovo-2023"], db=fresh_db)
     with sqlite3.connect(fresh_db) as conn:
         assert conn.execute("SELECT count(*) FROM incidents").fetchone()[0] == 2

@@ -287,9 +287,11 @@ def split_incident(store: Store, incident_id: str, doc_ids: Sequence[str], *, by
     kept = _rebuild(store, incident_id, kept_ids, source)
     kept_rev = _revision(kept, by, why, recorded, ("sources", f"split into {new_id}"))
     kept = kept.model_copy(update={"revisions": (*source.revisions, kept_rev)})
-    fresh = _rebuild(store, new_id, moved, None)
+    # An incident merged away keeps its revisions: split back out, it carries on from them.
+    earlier = tuple(store.revisions_for([new_id])[new_id])
+    fresh = _rebuild(store, new_id, moved, None).model_copy(update={"revisions": earlier})
     fresh_rev = _revision(fresh, by, why, recorded, ("sources", f"split from {incident_id}"))
-    fresh = fresh.model_copy(update={"revisions": (fresh_rev,)})
+    fresh = fresh.model_copy(update={"revisions": (*earlier, fresh_rev)})
     store.write_incidents(
         [kept, fresh],
         {incident_id: _roles(store, kept_ids), new_id: _roles(store, moved)},
