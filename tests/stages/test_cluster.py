@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from eventlens.model import Actor, CasualtyClaim, DatePrecision, Document, IncidentMention, PartialDate, Place, PlacePrecision
 from eventlens.settings import ClusterSettings
-from eventlens.stages.cluster import ClusterItem, cluster_incidents
+from eventlens.stages.cluster import ClusterItem, _compatibility, _Facts, cluster_incidents
 
 CFG = ClusterSettings()
 
@@ -37,6 +38,7 @@ QUAKE_2 = (
 
 def _item(doc_id: str, text: str, date: str | None = None, **fields: object) -> ClusterItem:
     precision = {10: "day", 7: "month", 4: "year"}.get(len(date)) if date else None
+    fields.setdefault("lead_ages", fields.get("ages", ()))
     return ClusterItem(doc_id=doc_id, text=text, date=date, date_precision=precision, published=date, **fields)  # type: ignore[arg-type]
 
 
@@ -80,6 +82,24 @@ def test_the_same_kind_of_incident_in_the_same_town_with_other_people_stays_apar
         _item("c", FERRY_OTHER, "2024-03-06", place="portvale", ages=(38,)),
     ]
     assert _groups(cluster_incidents(items, {}, CFG)) == {frozenset({"a", "b"}), frozenset({"c"})}
+
+
+def test_only_the_ages_of_the_opening_keep_reports_apart() -> None:
+    """A relative's age far down a long report neither joins it to another report nor keeps them apart."""
+    filler = " The neighbours spoke of the street's long decline and of the schools nearby." * 30
+    text = f"John Doe, 20, was shot.{filler} His sister, aged 10, was home."
+    item = ClusterItem.from_document(Document(doc_id="d", path="d.txt", format="txt", raw_text=text, text=text))
+    assert item.ages == (10, 20) and item.lead_ages == (20,)
+
+    def age_score(**other: object) -> float:
+        items = [_item("a", FERRY, ages=(10,)), _item("b", FERRY, **other)]
+        score, _ = _compatibility(_Facts(items), np.array([[0, 1]]), CFG)
+        return float(score[0])
+
+    neutral = age_score()
+    assert age_score(ages=(10,)) == pytest.approx(neutral + CFG.age_weight)  # shared in the openings
+    assert age_score(ages=(20,)) == pytest.approx(neutral - CFG.age_weight)  # conflicting openings
+    assert age_score(ages=(10, 20), lead_ages=(20,)) == pytest.approx(neutral)  # shared only further down
 
 
 def test_a_report_with_no_date_joins_by_place_actors_and_facts() -> None:

@@ -94,7 +94,7 @@ _GEO_PRECISION = {
     "country": 3,
     "continent": 3,
 }
-_TIME_PRECISION = {"hour": 1, "day": 1, "weekday": 2, "month": 3, "year": 3}
+_TIME_PRECISION = {"hour": 1, "day": 1, "weekday": 2, "week": 2, "month": 3, "year": 3}
 _WEEK_DAYS = 7  # ACLED's code 2 covers "within a week"
 
 
