@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: install demo test bench clean chromium
+.PHONY: install demo test bench clean pg-server chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/eventlens run examples/kosovo-2023 --out $(OUT)/
 
+# The store tests start a throwaway PostgreSQL cluster (tests/pg.py); Debian's server is installed when
+# initdb/pg_ctl are found neither on PATH nor under /usr/lib/postgresql.
+pg-server:
+	@if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		echo "installing PostgreSQL (Debian package postgresql) for the store tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null \
+		|| echo "PostgreSQL could not be installed; the PostgreSQL store tests will be skipped"; \
+	fi
+
 # The browser tests (tests/web) drive Debian's chromium: Playwright cannot download its own builds here.
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \
@@ -26,7 +35,7 @@ chromium:
 		|| echo "chromium could not be installed; the browser tests will be skipped"; \
 	fi
 
-test: $(STAMP) chromium
+test: $(STAMP) pg-server chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -78,8 +78,9 @@ def test_an_older_store_is_brought_up_to_date(tmp_path: Path, make_doc) -> None:
     with Store(db) as store:
         store.write_batch([doc], [], [])
     with sqlite3.connect(db) as conn:  # what a store written before issue 16 looks like
-        for table in ("entities", "places", "times", "corpus_inputs"):
+        for table in ("entities", "places", "times", "corpus_inputs", "run_state", "alembic_version"):
             conn.execute(f"DROP TABLE {table}")
+        conn.execute("DROP INDEX ux_minhash_bands_band_key_doc")
         conn.execute("ALTER TABLE documents DROP COLUMN analysis")
     with Store(db) as store:
         assert store.get_document(doc.doc_id) == doc

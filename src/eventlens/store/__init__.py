@@ -16,14 +16,24 @@ ever added).
 stage rewrites (``places`` for ``link.places.v1``), so each run's corpus stages start again from the
 evidence of every stored document and the result does not depend on which batch brought it.
 
-An older store is brought up to date when opened: missing tables are created (the annotation tables
-filled from the stored documents) and missing nullable columns added.
+The schema is kept by alembic migrations (``store/migrations``), the same revisions for SQLite and
+PostgreSQL: opening a store runs ``upgrade head``. A store written before migrations (no
+``alembic_version``) goes through the idempotent baseline revision, which creates the tables it lacks
+and adds missing nullable columns; annotation tables created that way are filled from the stored
+documents.
+
+Several writers may share a store (workers of a cluster, two runs at once): every write is an
+``INSERT .. ON CONFLICT`` upsert keyed by the content hashes and paths, inside one transaction per
+batch (on SQLite an ``IMMEDIATE`` one, so two writers queue instead of failing on a stale snapshot).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,15 +57,22 @@ from sqlalchemy import (
     select,
     text as sql_text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..model import Document, Failure, Incident, Revision
 
 if TYPE_CHECKING:  # dedup loads datasketch (and scipy): `eventlens docs` has no use for them
+    from alembic.config import Config
+
     from ..dedup import Signature
 
 __all__ = ["Store", "db_url"]
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 metadata = MetaData()
 
@@ -112,6 +129,7 @@ bands = Table(
     Column("key", BigInteger, nullable=False),
     Column("doc_id", String(16), nullable=False),
     Index("ix_minhash_bands_band_key", "band", "key"),
+    Index("ux_minhash_bands_band_key_doc", "band", "key", "doc_id", unique=True),
 )
 
 
@@ -253,11 +271,65 @@ revisions = Table(
 
 INCIDENT_TABLES = (incidents, incident_documents, incident_figures, incident_claims, revisions)
 
+# A run's checkpoint (``eventlens run --resume``): JSON values by key, written with the batch they describe.
+run_state = Table(
+    "run_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: Tables the migrations of this module create (another module may add tables to ``metadata``).
+OWN_TABLES = frozenset(table.name for table in metadata.sorted_tables)
+OWN_INDEXES = frozenset(str(index.name) for table in metadata.sorted_tables for index in table.indexes)
+
 
 def db_url(value: str | Path) -> str:
     """Accept a SQLAlchemy URL or a plain file path (taken as SQLite)."""
     text = str(value)
     return text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
+
+
+def _driver_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 (SQLAlchemy's default for it is psycopg2, which is not installed)."""
+    return "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    head, sep, tail = url.partition("://")
+    if sep and "@" in tail:
+        credentials, _, host = tail.rpartition("@")
+        return f"{head}://{credentials.split(':', 1)[0]}:***@{host}"
+    return url
+
+
+def _insert(conn: Any, table: Table) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_update`` / ``on_conflict_do_nothing``."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise StoreError(f"the store supports SQLite and PostgreSQL, not {conn.dialect.name}")
+
+
+def _upsert(conn: Any, table: Table, rows: list[dict[str, Any]], *, keys: Sequence[str] | None = None,
+            update: Sequence[str] | None = None, where: Any = None) -> None:
+    """Insert ``rows``; a row whose ``keys`` (default: the primary key) exist updates ``update`` (default:
+    every other column; ``()`` keeps the stored row), only where ``where(excluded)`` holds if given."""
+    if not rows:
+        return
+    keys = list(keys or [column.name for column in table.primary_key])
+    stmt = _insert(conn, table)
+    columns = [name for name in rows[0] if name not in keys] if update is None else list(update)
+    if columns:
+        condition = where(stmt.excluded) if where is not None else None
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={name: stmt.excluded[name] for name in columns}, where=condition
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(stmt, rows)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -266,6 +338,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+# How long a SQLite writer waits for another's transaction before giving up (the default is 5 s; a
+# batch of 64 documents with their annotations takes well under one).
+_SQLITE_BUSY_S = 60.0
+
+
+@lru_cache(maxsize=1)
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory.from_config(_alembic_config()).get_current_head())
+
+
+def _alembic_config() -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
 
 class Store:
@@ -278,37 +370,52 @@ class Store:
         try:
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            self.engine: Engine = create_engine(self.url)
-            if self.engine.dialect.name == "sqlite":
+            if self.url.startswith("sqlite"):
+                self.engine: Engine = create_engine(self.url, connect_args={"timeout": _SQLITE_BUSY_S})
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            existing = set(inspect(self.engine).get_table_names())
-            metadata.create_all(self.engine)
-            self._upgrade(existing)
+            else:
+                self.engine = create_engine(_driver_url(self.url), pool_pre_ping=True)
+            self._migrate()
         except (SQLAlchemyError, OSError) as exc:
-            raise StoreError(f"cannot open the store at {self.url}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {_safe(self.url)}: {exc}") from exc
 
-    def _upgrade(self, existing: set[str]) -> None:
-        """Bring a store written by an older eventlens up to date (new nullable columns, annotation rows)."""
-        if not existing:
-            return
-        found = inspect(self.engine)
-        with self.engine.begin() as conn:
-            for table in metadata.sorted_tables:
-                if table.name not in existing:
-                    continue
-                have = {column["name"] for column in found.get_columns(table.name)}
-                for column in table.columns:
-                    if column.name not in have and column.nullable:
-                        kind = column.type.compile(dialect=self.engine.dialect)
-                        conn.execute(sql_text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _migrate(self) -> None:
+        """``alembic upgrade head`` (a store from before migrations takes the idempotent baseline first)."""
+        from alembic import command
+        from alembic.migration import MigrationContext
+
+        with self._transaction() as conn:
+            existing = set(inspect(conn).get_table_names())
+            current = MigrationContext.configure(conn).get_current_revision() if "alembic_version" in existing else None
+            if current != _head():
+                if current is None and "documents" in existing:
+                    logger.info("%s: a store from before migrations; bringing it to the baseline", _safe(self.url))
+                config = _alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+            # Tables another module declared on ``metadata`` and no revision creates yet.
+            metadata.create_all(conn, checkfirst=True)
         if self.annotations and "documents" in existing and any(table.name not in existing for table in ANNOTATION_TABLES):
             ids = self.document_ids()
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 for start in range(0, len(ids), 500):
                     chunk = ids[start : start + 500]
                     rows = conn.execute(select(documents.c.record).where(documents.c.doc_id.in_(chunk))).all()
                     stored = [Document.model_validate_json(row.record) for row in rows]
                     _replace_annotations(conn, {doc.doc_id: doc for doc in stored})
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """One write transaction; SQLite's is IMMEDIATE, so a second writer waits for the lock instead of
+        failing when its read snapshot turns stale."""
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()
@@ -328,12 +435,14 @@ class Store:
         failed: Iterable[Failure],
         new_signatures: Iterable[Signature] = (),
         corpus_fields: dict[str, str] | None = None,
+        state: dict[str, str] | None = None,
     ) -> dict[str, int]:
         """Upsert one batch in one transaction; returns how many documents were inserted and updated.
 
-        Each table is read once for the whole batch and new rows go in one multi-row insert.
+        Each table is read once for the whole batch and rows go in one multi-row upsert.
         ``corpus_fields`` maps a doc_id to the JSON of its values before the corpus stages (see
-        ``iter_documents_by_ids(before_corpus=True)``).
+        ``iter_documents_by_ids(before_corpus=True)``); ``state`` rows of ``run_state`` are written in
+        the same transaction (a checkpoint that holds exactly when the batch does).
         """
         counts = {"inserted": 0, "updated": 0}
         docs = {doc.doc_id: doc for doc in docs}
@@ -341,7 +450,7 @@ class Store:
         failures_by_key = {(f.path, f.stage): f for f in failed}
         sigs = {sig.doc_id: sig for sig in new_signatures}
         try:
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 written = self._write_documents(conn, docs, counts)
                 if self.annotations:
                     _replace_annotations(conn, written)
@@ -349,8 +458,9 @@ class Store:
                 self._write_failures(conn, failures_by_key)
                 self._write_signatures(conn, sigs)
                 self._write_corpus_fields(conn, corpus_fields or {})
+                _upsert(conn, run_state, [{"key": key, "value": value} for key, value in (state or {}).items()])
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write to the store at {self.url}: {exc}") from exc
+            raise StoreError(f"cannot write to the store at {_safe(self.url)}: {exc}") from exc
         return counts
 
     @staticmethod
@@ -364,7 +474,7 @@ class Store:
                 select(documents.c.doc_id, documents.c.path, documents.c.record).where(documents.c.doc_id.in_(list(docs)))
             )
         }
-        inserts = []
+        rows = []
         written: dict[str, Document] = {}
         for doc_id, doc in docs.items():
             old = stored.get(doc_id)
@@ -372,16 +482,13 @@ class Store:
                 # The same bytes seen under another path: the document keeps its first path.
                 doc = doc.model_copy(update={"path": old.path})
             row = _doc_row(doc)
-            if old is None:
-                inserts.append(row)
+            if old is None or old.record != row["record"]:
+                rows.append(row)
                 written[doc_id] = doc
-            elif old.record != row["record"]:
-                conn.execute(documents.update().where(documents.c.doc_id == doc_id).values(**row))
-                counts["updated"] += 1
-                written[doc_id] = doc
-        if inserts:
-            conn.execute(documents.insert(), inserts)
-            counts["inserted"] += len(inserts)
+                counts["inserted" if old is None else "updated"] += 1
+        # A writer that stored the document meanwhile keeps its path; only a changed record is rewritten.
+        update = [name for name in rows[0] if name not in ("doc_id", "path")] if rows else []
+        _upsert(conn, documents, rows, update=update, where=lambda new: documents.c.record != new.record)
         return written
 
     @staticmethod
@@ -394,12 +501,8 @@ class Store:
                 select(corpus_inputs.c.doc_id, corpus_inputs.c.fields).where(corpus_inputs.c.doc_id.in_(list(found)))
             )
         }
-        inserts = [{"doc_id": doc_id, "fields": fields} for doc_id, fields in found.items() if doc_id not in stored]
-        for doc_id, fields in found.items():
-            if doc_id in stored and stored[doc_id] != fields:
-                conn.execute(corpus_inputs.update().where(corpus_inputs.c.doc_id == doc_id).values(fields=fields))
-        if inserts:
-            conn.execute(corpus_inputs.insert(), inserts)
+        rows = [{"doc_id": doc_id, "fields": fields} for doc_id, fields in found.items() if stored.get(doc_id) != fields]
+        _upsert(conn, corpus_inputs, rows)
 
     @staticmethod
     def _write_sources(conn: Any, paths: dict[str, str]) -> None:
@@ -409,12 +512,8 @@ class Store:
             row.path: row.doc_id
             for row in conn.execute(select(sources.c.path, sources.c.doc_id).where(sources.c.path.in_(list(paths))))
         }
-        inserts = [{"path": path, "doc_id": doc_id} for path, doc_id in paths.items() if path not in known]
-        if inserts:
-            conn.execute(sources.insert(), inserts)
-        for path, doc_id in paths.items():
-            if path in known and known[path] != doc_id:
-                conn.execute(sources.update().where(sources.c.path == path).values(doc_id=doc_id))
+        rows = [{"path": path, "doc_id": doc_id} for path, doc_id in paths.items() if known.get(path) != doc_id]
+        _upsert(conn, sources, rows)
         # A path that now reads fine is no longer a failure.
         conn.execute(failures.delete().where(failures.c.path.in_(list(paths))))
 
@@ -426,17 +525,8 @@ class Store:
             (row["path"], row["stage"]): dict(row)
             for row in conn.execute(select(failures).where(failures.c.path.in_([p for p, _ in found]))).mappings()
         }
-        inserts = []
-        for key, failure in found.items():
-            row = failure.model_dump()
-            if key not in existing:
-                inserts.append(row)
-            elif existing[key] != row:
-                conn.execute(
-                    failures.update().where((failures.c.path == key[0]) & (failures.c.stage == key[1])).values(**row)
-                )
-        if inserts:
-            conn.execute(failures.insert(), inserts)
+        rows = [failure.model_dump() for key, failure in found.items() if existing.get(key) != failure.model_dump()]
+        _upsert(conn, failures, [{column.name: row[column.name] for column in failures.columns} for row in rows])
 
     @staticmethod
     def _write_signatures(conn: Any, sigs: dict[str, Signature]) -> None:
@@ -444,12 +534,14 @@ class Store:
             return
         stored = set(conn.execute(select(signatures.c.doc_id).where(signatures.c.doc_id.in_(list(sigs)))).scalars())
         fresh = [sig for doc_id, sig in sigs.items() if doc_id not in stored]
-        if fresh:
-            conn.execute(signatures.insert(), [{"doc_id": sig.doc_id, "signature": sig.blob} for sig in fresh])
-            conn.execute(
-                bands.insert(),
-                [{"band": band, "key": key, "doc_id": sig.doc_id} for sig in fresh for band, key in sig.bands],
-            )
+        _upsert(conn, signatures, [{"doc_id": sig.doc_id, "signature": sig.blob} for sig in fresh], update=())
+        _upsert(
+            conn,
+            bands,
+            [{"band": band, "key": key, "doc_id": sig.doc_id} for sig in fresh for band, key in sig.bands],
+            keys=("band", "key", "doc_id"),
+            update=(),
+        )
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -551,6 +643,45 @@ class Store:
             rows = conn.execute(select(failures).order_by(failures.c.path)).mappings().all()
         return [Failure.model_validate(dict(row)) for row in rows]
 
+    def iter_sources(self, chunk: int = 5000) -> Iterator[list[tuple[str, str]]]:
+        """Every ``(path, doc_id)`` row, by path, in lists of up to ``chunk``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(sources.c.path, sources.c.doc_id).order_by(sources.c.path))
+            while found := rows.fetchmany(chunk):
+                yield [(row.path, row.doc_id) for row in found]
+
+    def iter_signatures(self, chunk: int = 1000) -> Iterator[list[Signature]]:
+        """Every stored MinHash signature with its band keys, by doc_id, in lists of up to ``chunk``."""
+        import numpy as np
+
+        from ..dedup import Signature
+
+        with self.engine.connect() as conn:
+            ids = list(conn.execute(select(signatures.c.doc_id).order_by(signatures.c.doc_id)).scalars())
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            with self.engine.connect() as conn:
+                blobs = {
+                    row.doc_id: row.signature
+                    for row in conn.execute(select(signatures.c.doc_id, signatures.c.signature).where(signatures.c.doc_id.in_(part)))
+                }
+                keys: dict[str, list[tuple[int, int]]] = {doc_id: [] for doc_id in part}
+                for row in conn.execute(
+                    select(bands.c.doc_id, bands.c.band, bands.c.key).where(bands.c.doc_id.in_(part)).order_by(bands.c.band)
+                ):
+                    keys[row.doc_id].append((row.band, row.key))
+            yield [Signature(doc_id, np.frombuffer(blobs[doc_id], dtype=np.uint64), tuple(keys[doc_id])) for doc_id in part]
+
+    def read_state(self, key: str) -> str | None:
+        """A ``run_state`` value, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(run_state.c.value).where(run_state.c.key == key)).scalar_one_or_none()
+
+    def delete_state(self, key: str) -> None:
+        """Forget a ``run_state`` value (a run that finished needs no checkpoint)."""
+        with self._transaction() as conn:
+            conn.execute(run_state.delete().where(run_state.c.key == key))
+
     def copy_links(self) -> dict[str, str | None]:
         """``doc_id -> copy_of`` for every stored document (None for an original)."""
         with self.engine.connect() as conn:
@@ -623,7 +754,7 @@ class Store:
         """
         ids = [incident.id for incident in fused]
         try:
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 for start in range(0, len(ids), 500):
                     chunk = ids[start : start + 500]
                     conn.execute(incidents.delete().where(incidents.c.id.in_(chunk)))
@@ -666,18 +797,18 @@ class Store:
                 if revision_rows:
                     conn.execute(revisions.insert(), revision_rows)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write incidents to the store at {self.url}: {exc}") from exc
+            raise StoreError(f"cannot write incidents to the store at {_safe(self.url)}: {exc}") from exc
 
     def replace_mentions(self, mentions: Iterable[tuple[str, str]]) -> None:
         """``(doc_id, incident_id)`` pairs of reports that retell an incident replace the stored ones."""
         rows = [{"doc_id": doc_id, "incident_id": incident_id, "role": "mentioned"} for doc_id, incident_id in sorted(set(mentions))]
         try:
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 conn.execute(incident_documents.delete().where(incident_documents.c.role == "mentioned"))
                 if rows:
                     conn.execute(incident_documents.insert(), rows)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write incidents to the store at {self.url}: {exc}") from exc
+            raise StoreError(f"cannot write incidents to the store at {_safe(self.url)}: {exc}") from exc
 
     def incident_links(self) -> list[tuple[str, str, str]]:
         """Every ``(doc_id, incident_id, role)`` row."""
@@ -806,5 +937,4 @@ def _replace_annotations(conn: Any, docs: dict[str, Document]) -> None:
     ids = list(docs)
     for table in ANNOTATION_TABLES:
         conn.execute(table.delete().where(table.c.doc_id.in_(ids)))
-        if rows[table]:
-            conn.execute(table.insert(), rows[table])
+        _upsert(conn, table, rows[table])
