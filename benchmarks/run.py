@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/run.py --only stages
     .venv/bin/python benchmarks/run.py --only html --repeat 3
     .venv/bin/python benchmarks/run.py --only cluster
+    .venv/bin/python benchmarks/run.py --only web
 
 Benchmarks, each written to ``benchmarks/results/<name>.json`` (``<name>-quick.json`` with ``--quick``):
 
@@ -32,6 +33,9 @@ Benchmarks, each written to ``benchmarks/results/<name>.json`` (``<name>-quick.j
   reports (incidents + ECB+, per-document pipeline once) and replicated with shifted dates, moved points and
   (``--cluster-texts renamed``, the default) each copy's names and numbers renamed; wall time, peak RSS and
   what the call added, one fresh process per size, and the exponent b of time ~ N^b (``benchmarks/cluster.py``).
+- ``web``: ``eventlens serve`` beside Datasette over one store of 10,000 incidents (1,000 with ``--quick``):
+  requests/s and p50/p95/p99 latency of the incident list, an incident page and search, under a bounded
+  loopback load (``benchmarks/web.py``).
 
 Every system runs in a fresh interpreter (``benchmarks/worker.py``) so that peak RSS (``ru_maxrss``)
 belongs to that run alone; each is warmed up on a tiny input outside the timed region. MB = 10^6 bytes
@@ -66,11 +70,12 @@ sys.path.insert(0, str(HERE))
 import cluster  # noqa: E402
 import corpus  # noqa: E402
 import stages  # noqa: E402
+import web  # noqa: E402
 from machine import git_info, library_versions, load_average, machine_info, utc_now  # noqa: E402
 
-BENCHMARKS = ("html", "text", "scaling", "stages", "pipeline", "cluster")
+BENCHMARKS = ("html", "text", "scaling", "stages", "pipeline", "cluster", "web")
 #: What a run without --only measures: ``stages`` (entities + temporal + geocode) is inside ``pipeline`` now.
-DEFAULT_BENCHMARKS = ("html", "text", "scaling", "pipeline", "cluster")
+DEFAULT_BENCHMARKS = ("html", "text", "scaling", "pipeline", "cluster", "web")
 NAMES = {
     "html": "ingest_html_extraction",
     "text": "ingest_text_generated",
@@ -78,6 +83,7 @@ NAMES = {
     "stages": "stages",
     "pipeline": "pipeline",
     "cluster": "cluster_scaling",
+    "web": "web",
 }
 FOUNDATION_SLOTS = ("clean", "metadata", "langid")
 FULL = {"html_pages": None, "text_docs": 10_000, "scaling_sizes": (1_000, 3_000, 10_000)}
@@ -466,6 +472,10 @@ def bench_cluster(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any
     return cluster.bench_cluster(args, runner, _eval_dir(args))  # its own sizes (benchmarks/cluster.py)
 
 
+def bench_web(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], slots: list[str] | None) -> dict[str, Any]:
+    return web.bench_web(quick=args.quick)  # its own sizes and servers (benchmarks/web.py)
+
+
 RUNNERS = {
     "html": bench_html,
     "text": bench_text,
@@ -473,6 +483,7 @@ RUNNERS = {
     "stages": bench_stages,
     "pipeline": bench_pipeline,
     "cluster": bench_cluster,
+    "web": bench_web,
 }
 
 

@@ -51,13 +51,17 @@ corrections = Table(
     Index("ix_corrections_incident", "incident_id"),
 )
 
-# The list page filters and sorts on these columns; without them every page is a scan of the table.
+# The list page filters and sorts on these columns, with the id breaking ties: each sort walks its index
+# and stops at the page (the rows hold the whole record as JSON, so a scan of the table is costly).
+# The text search scans the narrow (location, summary, admin1, id) index instead of the table.
 _INDEXES = (
-    Index("ix_incidents_date", incidents.c.date, incidents.c.id),
-    Index("ix_incidents_country", incidents.c.country),
-    Index("ix_incidents_killed", incidents.c.killed_best),
-    Index("ix_incidents_sources", incidents.c.source_count),
+    Index("ix_incidents_date_id", incidents.c.date, incidents.c.id),
+    Index("ix_incidents_killed_id", incidents.c.killed_best, incidents.c.id),
+    Index("ix_incidents_sources_id", incidents.c.source_count, incidents.c.id),
+    Index("ix_incidents_country_id", incidents.c.country, incidents.c.id),
+    Index("ix_incidents_location_id", incidents.c.location, incidents.c.id),
     Index("ix_incidents_type", incidents.c.type),
+    Index("ix_incidents_text", incidents.c.location, incidents.c.summary, incidents.c.admin1, incidents.c.id),
 )
 
 

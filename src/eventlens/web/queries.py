@@ -95,7 +95,9 @@ def _where(query: Select[Any], flt: IncidentFilter) -> Select[Any]:
 def incident_page(store: Store, flt: IncidentFilter, *, sort: str = "-date", limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
     """``(total, rows)``: the incidents matching ``flt``, sorted, one page of summary rows."""
     column, descending = SORTS.get(sort, SORTS["-date"])
-    order = [column.is_(None), column.desc() if descending else column.asc(), incidents.c.id]
+    # (column, id) in one direction, so the (column, id) index serves it; SQLite puts NULLs (undated,
+    # no figure) last in a descending sort and first in an ascending one.
+    order = [column.desc(), incidents.c.id.desc()] if descending else [column.asc(), incidents.c.id.asc()]
     with store.engine.connect() as conn:
         total = conn.execute(_where(select(func.count()).select_from(incidents), flt)).scalar_one()
         rows = conn.execute(_where(select(*LIST_COLUMNS), flt).order_by(*order).limit(limit).offset(offset)).mappings()
