@@ -7,6 +7,13 @@ they decide does not depend on which batch brought a report. What changed goes t
 outputs are written from the store: ``documents.jsonl`` and ``dossier.md`` hold every stored document
 (a run over some of the reports never shrinks them), ``run.json`` this run's counts, failures, start
 and end time, and the versions of what shaped the output.
+
+The work runs on an engine (``engines``: ``local`` by default, or ``ray``); the staging database is a
+checkpoint, kept beside the outputs (or the SQLite store) until the run ends: each batch is written
+there with the run's state in one transaction, and nothing reaches the store before the corpus stages
+are done. A run killed midway and started again with ``resume=True`` carries on from the last batch
+(a phase cut short, corpus stages or storing, is redone: both are idempotent), so the database ends
+as an uninterrupted run leaves it.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import json
 import logging
 import os
 import platform
+import shutil
+import signal
 import tempfile
 import time
 from collections import Counter
@@ -30,8 +39,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from .engines import Engine, get_engine, with_blocked_clustering
 from .model import DocStatus, Document, Failure, RunResult
-from .pipeline import Pipeline
+from .pipeline import Pipeline, _batched
 from .settings import Settings
 from .store import Store
 
@@ -67,12 +77,17 @@ def run(
     db: str | Path | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    engine: str | Engine = "local",
+    address: str | None = None,
+    resume: bool = False,
 ) -> RunResult:
     """Ingest ``paths``, run every configured stage, store the results and write the outputs to ``out``.
 
     ``paths`` is one path (a ``str`` or ``Path``: a file or a folder) or several. The database defaults
     to ``out/eventlens.sqlite`` (or an in-memory one when there is no ``out``); the outputs describe
-    everything it holds, not only this run's inputs.
+    everything it holds, not only this run's inputs. ``engine`` is ``local`` or ``ray`` (``address``:
+    the Ray cluster's; a local one otherwise); ``resume`` carries on a run of the same inputs, settings
+    and store that was killed midway.
 
     Example::
 
@@ -82,7 +97,8 @@ def run(
     out_dir = Path(out) if out is not None else None
     if db is None:
         db = out_dir / "eventlens.sqlite" if out_dir is not None else "sqlite://"
-    return _run(paths, out_dir=out_dir, db=db, settings=settings or Settings(), progress=progress)
+    chosen = get_engine(engine, address=address) if isinstance(engine, str) else engine
+    return _run(paths, out_dir=out_dir, db=db, settings=settings or Settings(), progress=progress, engine=chosen, resume=resume)
 
 
 def ingest(
@@ -93,7 +109,7 @@ def ingest(
     progress: Progress | None = None,
 ) -> RunResult:
     """Read, clean and store ``paths`` (one path or several) into ``db`` without writing any output files."""
-    return _run(paths, out_dir=None, db=db, settings=settings or Settings(), progress=progress)
+    return _run(paths, out_dir=None, db=db, settings=settings or Settings(), progress=progress, engine=get_engine(), resume=False)
 
 
 def as_path_list(paths: Paths) -> list[str]:
@@ -142,31 +158,104 @@ class _Tracker:
         self.emit()
 
 
-def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settings, progress: Progress | None) -> RunResult:
+# Test hook: ``EVENTLENS_TEST_CRASH=batch:N`` (after the N-th checkpointed batch) or ``storing:N`` (after N
+# chunks reached the store) makes the process kill itself (SIGKILL), as a crash would, for the resume tests.
+_CRASH = "EVENTLENS_TEST_CRASH"
+_STATE = "run"
+
+
+def _crash_point(phase: str, count: int) -> None:
+    wanted = os.environ.get(_CRASH)
+    if wanted and wanted == f"{phase}:{count}":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _run_key(inputs: list[str], settings: Settings, url: str) -> str:
+    """What a resumed run must share with the one it carries on: inputs, settings and store."""
+    text = json.dumps({"inputs": inputs, "settings": settings.model_dump(mode="json"), "store": url}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _checkpoint_dir(out_dir: Path | None, url: str) -> Path | None:
+    """Where a run keeps its staging database until it ends: beside the outputs, else beside a SQLite
+    store, else (PostgreSQL without --out) in the temporary folder, named after the store; None for an
+    in-memory store (nothing to resume)."""
+    if out_dir is not None:
+        return out_dir / ".eventlens-run"
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///") + ".run")
+    if url.startswith("sqlite"):
+        return None
+    return Path(tempfile.gettempdir()) / f"eventlens-run-{hashlib.sha256(url.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _run(
+    paths: Paths,
+    *,
+    out_dir: Path | None,
+    db: str | Path,
+    settings: Settings,
+    progress: Progress | None,
+    engine: Engine,
+    resume: bool,
+) -> RunResult:
     from .dedup import CopyFinder, Signature
     from .io.readers import read_paths
 
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
-    pipeline = Pipeline(settings)
+    pipeline = with_blocked_clustering(Pipeline(settings), engine)
     inputs = as_path_list(paths)
     tracker = _Tracker(progress, 1 + len(pipeline.doc_stages))
     corpus_fields = sorted({field for spec in pipeline.corpus_stages for field in spec.assigns})
-    counts: Counter[str] = Counter()
-    failures: list[Failure] = []
-    doc_ids: list[str] = []
-    not_analysed: list[dict[str, str | None]] = []
     with ExitStack() as stack:
         store = stack.enter_context(Store(db))
+        key = _run_key(inputs, settings, store.url)
         # Per-document results wait in a staging database until the corpus stages have run, so the
-        # store sees each document once, in its final form (a re-run then changes nothing).
-        staging_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eventlens-")))
+        # store sees each document once, in its final form (a re-run then changes nothing); it is the
+        # run's checkpoint too.
+        durable = _checkpoint_dir(out_dir, store.url)
+        if durable is None:
+            staging_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eventlens-")))
+        else:
+            staging_dir = durable
+            if not resume and staging_dir.exists():
+                shutil.rmtree(staging_dir)
+            staging_dir.mkdir(parents=True, exist_ok=True)
         staging = stack.enter_context(Store(staging_dir / "staging.sqlite", annotations=False))
-        finder = CopyFinder(settings.dedup, store.band_candidates)
-        seen: set[str] = set()
-        # With a pool of workers, they read the files too (HTML extraction is the costly part of reading).
-        items = tracker.reading(read_paths(inputs, settings.ingest, defer=settings.pipeline.n_process > 1))
-        for batch in pipeline.pipe(items, tracker.step if progress is not None else None):
+        saved = json.loads(staging.read_state(_STATE) or "null") if resume else None
+        if saved is not None and saved["key"] != key:
+            logger.info("the checkpoint in %s is of another run; starting over", staging_dir)
+            saved = None
+        state: dict[str, Any] = saved or {
+            "key": key, "phase": "documents", "batches": 0, "counts": {}, "failures": [], "doc_ids": [],
+            "not_analysed": [], "changed": [],
+        }
+        if saved is not None:
+            logger.info("resuming the run from %s: %s, %d batches done", staging_dir, saved["phase"], saved["batches"])
+        counts: Counter[str] = Counter(state["counts"])
+        failures = [Failure.model_validate(f) for f in state["failures"]]
+        doc_ids: list[str] = list(state["doc_ids"])
+        not_analysed: list[dict[str, str | None]] = list(state["not_analysed"])
+        seen = set(doc_ids)
+
+        def checkpoint(**update: Any) -> dict[str, str]:
+            state.update(
+                counts=dict(counts), failures=[f.model_dump() for f in failures], doc_ids=doc_ids,
+                not_analysed=not_analysed, **update,
+            )
+            return {_STATE: json.dumps(state)}
+
+        # This run's signatures stay in the staging database until it is stored, so copies are looked
+        # up in both.
+        finder = CopyFinder(settings.dedup, lambda keys: store.band_candidates(keys) | staging.band_candidates(keys))
+        # With a pool of workers or a cluster, they read the files too (HTML extraction is the costly part of reading).
+        defer = settings.pipeline.n_process > 1 or engine.name != "local" or saved is not None
+        items = tracker.reading(read_paths(inputs, settings.ingest, defer=defer))
+        batches = _batched(items, settings.pipeline.batch_size) if state["phase"] == "documents" else iter(())
+        remaining = (batch for number, batch in enumerate(batches) if number >= state["batches"])
+        step = tracker.step if progress is not None else None
+        for batch in engine.process(pipeline, remaining, step):
             to_stage: list[Document] = []
             seen_paths: list[tuple[str, str]] = []
             failed: list[Failure] = []
@@ -205,25 +294,40 @@ def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settin
                 counts["processed"] += 1
                 to_stage.append(item)
                 doc_ids.append(item.doc_id)
-            staging.write_batch(to_stage, (), (), corpus_fields=_corpus_fields(to_stage, corpus_fields))
-            store.write_batch((), seen_paths, failed, new_signatures)
-            finder.flush()
             failures.extend(failed)
+            staging.write_batch(
+                to_stage, seen_paths, failed, new_signatures,
+                corpus_fields=_corpus_fields(to_stage, corpus_fields), state=checkpoint(batches=state["batches"] + 1),
+            )
+            finder.flush()
             tracker.batch_done(len(batch))
-        changed = _run_corpus_stages(pipeline, store, staging, staging_dir, doc_ids, tracker)
-        tracker.phase("storing")
-        batch_ids = set(doc_ids)
-        to_write = doc_ids + sorted(changed - batch_ids)
-        for chunk in _chunks(staging.iter_documents_by_ids(to_write), settings.pipeline.batch_size):
-            fields = staging.corpus_fields_for([doc.doc_id for doc in chunk if doc.doc_id in batch_ids])
-            written = store.write_batch(chunk, (), (), corpus_fields=fields)
-            counts["new"] += written["inserted"]
-            counts["updated"] += written["updated"]
+            _crash_point("batch", state["batches"])
+        if state["phase"] in ("documents", "corpus"):
+            if state["phase"] == "corpus":  # cut short: every staged document starts again from the per-document stages
+                for chunk in _chunks(staging.iter_documents_by_ids(doc_ids, before_corpus=True), settings.pipeline.batch_size):
+                    staging.write_batch(chunk, (), ())
+            staging.write_batch((), (), (), state=checkpoint(phase="corpus"))
+            changed = _run_corpus_stages(pipeline, store, staging, staging_dir, doc_ids, tracker)
+            staging.write_batch((), (), (), state=checkpoint(phase="storing", changed=sorted(changed)))
+        changed = set(state["changed"])
+        if state["phase"] == "storing":
+            tracker.phase("storing")
+            _store_staged(staging, store)
+            batch_ids = set(doc_ids)
+            to_write = doc_ids + sorted(changed - batch_ids)
+            for number, chunk in enumerate(_chunks(staging.iter_documents_by_ids(to_write), settings.pipeline.batch_size), 1):
+                fields = staging.corpus_fields_for([doc.doc_id for doc in chunk if doc.doc_id in batch_ids])
+                written = store.write_batch(chunk, (), (), corpus_fields=fields)
+                counts["new"] += written["inserted"]
+                counts["updated"] += written["updated"]
+                _crash_point("storing", number)
+            staging.write_batch((), (), (), state=checkpoint(phase="fusing"))
         fusion = None
         if pipeline.fusion_stages:
             from .fusion import fuse
 
             tracker.phase("fusing incidents")
+            # Idempotent: a pass cut short either stored its incidents (then none of them changes) or not.
             fusion = fuse(store, pipeline, recorded=started.isoformat(timespec="seconds"))
         ordered = _ordered_counts(counts, failures)
         if fusion is not None:
@@ -244,6 +348,8 @@ def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settin
                 "incidents": _incident_summary(fusion, store) if fusion is not None else None,
                 "inputs": inputs,
                 "doc_ids": doc_ids,
+                "engine": engine.name,
+                "resumed": saved is not None,
                 "store": {"url": _safe_url(store.url), **_store_totals(store)},
                 "settings": settings.model_dump(mode="json"),
                 "versions": versions(settings),
@@ -252,8 +358,20 @@ def _run(paths: Paths, *, out_dir: Path | None, db: str | Path, settings: Settin
             run_json.write_text(json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             outputs["run"] = str(run_json)
         db_url = store.url
+        staging.close()
+    if durable is not None:
+        shutil.rmtree(durable, ignore_errors=True)  # the run is done: nothing to resume
     logger.info("run finished in %.1f s: %s", time.perf_counter() - clock, ", ".join(f"{k}={v}" for k, v in ordered.items()))
     return RunResult(counts=ordered, failures=tuple(failures), doc_ids=tuple(doc_ids), outputs=outputs, db_url=db_url)
+
+
+def _store_staged(staging: Store, store: Store) -> None:
+    """This run's sources, failures and MinHash signatures, from the staging database to the store (upserts)."""
+    for chunk in staging.iter_sources():
+        store.write_batch((), chunk, ())
+    store.write_batch((), (), staging.list_failures())
+    for sigs in staging.iter_signatures():
+        store.write_batch((), (), (), sigs)
 
 
 def _corpus_fields(docs: list[Document], fields: list[str]) -> dict[str, str]:

@@ -174,14 +174,26 @@ def run(
     verbose: VerboseOpt = 0,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
+    engine: Annotated[str, typer.Option(help="Where the work runs: local (this machine) or ray (a Ray cluster).")] = "local",
+    address: Annotated[
+        Optional[str], typer.Option(help="Ray cluster address (with --engine ray; default: start a local one).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Carry on a run of the same inputs, settings and store that was killed midway.")
+    ] = False,
 ) -> None:
     """Ingest reports, run every stage, store them and write documents.jsonl, dossier.md and run.json."""
     from . import api
 
     _setup_logging(verbose, quiet)
     settings = _settings(config, set_, strict)
+    if engine not in ("local", "ray"):
+        _error(f"--engine {engine}: unknown engine; valid: local, ray")
+        raise typer.Exit(2)
     _finish(
-        lambda progress: api.run(paths, out=out, db=db, settings=settings, progress=progress),
+        lambda progress: api.run(
+            paths, out=out, db=db, settings=settings, progress=progress, engine=engine, address=address, resume=resume
+        ),
         paths=paths, settings=settings, quiet=quiet, debug=debug,
     )
 
