@@ -314,6 +314,22 @@ def test_a_namesake_far_from_the_reports_city_is_placed_near_the_city() -> None:
     assert place.name == "Avondale" and haversine_km(place.lat, place.lon, city.lat, city.lon) < 30
 
 
+def test_a_town_of_another_region_in_a_report_on_one_region_is_placed_in_that_region() -> None:
+    """A report on one state names a town the gazetteer knows only in another state, far away: the local
+    place of that name is missing, so it takes the area of the report's place in the named state."""
+    doc = _geocode(
+        "A man was shot on Monday in Hopkins County, Kentucky, deputies said. The shooting happened at a farm "
+        "on Pond River Road in Winnemucca."
+    )
+    place = _by_text(doc)["Winnemucca"]
+    assert place.method.startswith("anchor:region:") and place.admin1 == "Kentucky"
+
+
+def test_a_large_city_of_another_region_keeps_its_place() -> None:
+    doc = _geocode("A man was shot on Monday in Hopkins County, Kentucky. He had moved there from Denver last year.")
+    assert _by_text(doc)["Denver"].admin1 == "Colorado"
+
+
 @pytest.mark.parametrize(
     "text,name,expected",
     [

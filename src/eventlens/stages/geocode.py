@@ -29,7 +29,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -709,6 +709,7 @@ def _from_entry(entry: Any, rule: str) -> _Resolved:
 
 
 _DOMINANT_RATIO = 10
+_STRAY_MAX_POPULATION = 100_000  # a city this large named in a report on another region is most often that city
 _NAMESAKE_KM = 300.0  # farther than this from all of a report's sure cities, a small town of a shared name is a namesake
 
 
@@ -865,6 +866,30 @@ class _Resolver:
         nearest = min(self.cities, key=lambda c: haversine_km(hit.lat, hit.lon, c.lat, c.lon))
         distance = haversine_km(hit.lat, hit.lon, nearest.lat, nearest.lon)
         return nearest if distance > _NAMESAKE_KM else None
+
+    def stray(
+        self, topo: Toponym, hit: _Resolved, places: Sequence[Toponym], resolved: Mapping[int, _Resolved | None]
+    ) -> _Resolved | None:
+        """The report's place nearest in the text to ``topo`` inside the region the report names, when ``hit``
+        is a city or town of another region of that country, far from all of the report's places in the named
+        one and with no container naming it: the gazetteer lacks the local place of that name ("White Plains"
+        in a report on Hopkins County, Kentucky is not the New York city 1,200 km away)."""
+        if hit.kind not in ("city", "town", "village") or not hit.method.startswith("gazetteer:") or not hit.admin1:
+            return None
+        if self.containers.get(topo.text) or hit.population >= _STRAY_MAX_POPULATION:
+            return None
+        named = {region for country, region in self.regions if country == hit.country}
+        if len(named) != 1 or fold(hit.admin1) in named:
+            return None
+        home = [
+            (abs(other.start - topo.start), place)
+            for index, other in enumerate(places)
+            if other.text != topo.text and (place := resolved.get(index)) is not None and place.kind in _SETTLEMENTS
+            and place.country == hit.country and place.admin1 and fold(place.admin1) in named
+        ]
+        if not home or min(haversine_km(hit.lat, hit.lon, p.lat, p.lon) for _, p in home) <= _NAMESAKE_KM:
+            return None
+        return min(home, key=lambda pair: pair[0])[1]
 
     def seat(self, name: str) -> _Resolved | None:
         """The most populous city an exact name gives, in the report's main country if one is there."""
@@ -1045,6 +1070,9 @@ def resolve_toponyms(
     for index, topo in enumerate(places):
         if (hit := resolved[index]) is not None and (near := resolver.namesake(topo.text, hit)):
             resolved[index] = _anchored(gaz, topo, [near], f"anchor:namesake:{near.name}")
+    for index, topo in enumerate(places):
+        if (hit := resolved[index]) is not None and (home := resolver.stray(topo, hit, places, resolved)):
+            resolved[index] = _anchored(gaz, topo, [home], f"anchor:region:{home.name}")
     main_country = max(resolver.gate, key=resolver.gate.__getitem__) if resolver.gate else None
     for index, topo in enumerate(places):
         if resolved[index] is None:
