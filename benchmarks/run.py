@@ -7,6 +7,7 @@
     .venv/bin/python benchmarks/run.py --only html --repeat 3
     .venv/bin/python benchmarks/run.py --only cluster
     .venv/bin/python benchmarks/run.py --only web
+    .venv/bin/python benchmarks/run.py --only scale
 
 Benchmarks, each written to ``benchmarks/results/<name>.json`` (``<name>-quick.json`` with ``--quick``):
 
@@ -70,12 +71,13 @@ sys.path.insert(0, str(HERE))
 import cluster  # noqa: E402
 import corpus  # noqa: E402
 import stages  # noqa: E402
+import scale  # noqa: E402
 import web  # noqa: E402
 from machine import git_info, library_versions, load_average, machine_info, utc_now  # noqa: E402
 
-BENCHMARKS = ("html", "text", "scaling", "stages", "pipeline", "cluster", "web")
+BENCHMARKS = ("html", "text", "scaling", "stages", "pipeline", "cluster", "web", "scale")
 #: What a run without --only measures: ``stages`` (entities + temporal + geocode) is inside ``pipeline`` now.
-DEFAULT_BENCHMARKS = ("html", "text", "scaling", "pipeline", "cluster", "web")
+DEFAULT_BENCHMARKS = ("html", "text", "scaling", "pipeline", "cluster", "web", "scale")
 NAMES = {
     "html": "ingest_html_extraction",
     "text": "ingest_text_generated",
@@ -84,6 +86,7 @@ NAMES = {
     "pipeline": "pipeline",
     "cluster": "cluster_scaling",
     "web": "web",
+    "scale": "scale",
 }
 FOUNDATION_SLOTS = ("clean", "metadata", "langid")
 FULL = {"html_pages": None, "text_docs": 10_000, "scaling_sizes": (1_000, 3_000, 10_000)}
@@ -476,6 +479,12 @@ def bench_web(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], s
     return web.bench_web(quick=args.quick)  # its own sizes and servers (benchmarks/web.py)
 
 
+def bench_scale(args: argparse.Namespace, runner: Runner, sizes: dict[str, Any], slots: list[str] | None) -> dict[str, Any]:
+    # 2,000 documents per engine, not 10,000: the whole pipeline runs at about 15 docs/s per core here, so
+    # 10,000 through three engines is over half an hour (benchmarks/scale.py --docs 10000 measures it).
+    return scale.bench_scale(300 if args.quick else 2_000, 30)
+
+
 RUNNERS = {
     "html": bench_html,
     "text": bench_text,
@@ -484,6 +493,7 @@ RUNNERS = {
     "pipeline": bench_pipeline,
     "cluster": bench_cluster,
     "web": bench_web,
+    "scale": bench_scale,
 }
 
 
