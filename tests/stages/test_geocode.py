@@ -325,6 +325,12 @@ def test_a_town_of_another_region_in_a_report_on_one_region_is_placed_in_that_re
     assert place.method.startswith("anchor:region:") and place.admin1 == "Kentucky"
 
 
+@pytest.mark.parametrize("phrase", ["in the region of Ménaka", "in Ménaka region"])
+def test_a_region_cue_names_the_region_not_its_seat(phrase: str) -> None:
+    doc = _geocode(f"Gunmen attacked a camp for displaced people {phrase}, local sources said. The wounded were taken to Ménaka.")
+    assert {p.precision for p in doc.places if p.text == "Ménaka"} == {PlacePrecision.REGION}
+
+
 def test_a_large_city_of_another_region_keeps_its_place() -> None:
     doc = _geocode("A man was shot on Monday in Hopkins County, Kentucky. He had moved there from Denver last year.")
     assert _by_text(doc)["Denver"].admin1 == "Colorado"

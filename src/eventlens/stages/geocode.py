@@ -709,6 +709,10 @@ def _from_entry(entry: Any, rule: str) -> _Resolved:
 
 
 _DOMINANT_RATIO = 10
+# "the region of Ménaka", "Ménaka region": the name is the region, not its same-named capital.
+_REGION_CUE_BEFORE = re.compile(r"\b(?:region|province|governorate|prefecture|oblast)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_REGION_CUE_AFTER = re.compile(r"\s+(?:region|province|governorate|prefecture|oblast)\b(?!\s+of\b)", re.IGNORECASE)
+_REGION_CUE_BONUS = 3.0
 _STRAY_MAX_POPULATION = 100_000  # a city this large named in a report on another region is most often that city
 _NAMESAKE_KM = 300.0  # farther than this from all of a report's sure cities, a small town of a shared name is a namesake
 
@@ -722,6 +726,7 @@ class _Resolver:
         self.focus = self._focus_countries(toponyms, trusted_only=False)
         self.gate = self._focus_countries(toponyms, trusted_only=True)
         self.regions = self._regions(toponyms)
+        self.region_cued = {t.text for t in toponyms if _REGION_CUE_BEFORE.search(text, 0, t.start) or _REGION_CUE_AFTER.match(text, t.end)}
         self.containers = self._containers(toponyms)
         self.resolved_regions: dict[str, tuple[str, str]] = {}
         self.points: list[tuple[float, float]] = []
@@ -805,6 +810,8 @@ class _Resolver:
             score += self.cfg.primary_name_weight  # matched the place's own name, not one of its alternates
         score += self.cfg.population_weight * math.log10(entry.population + 10)
         score += self.cfg.region_kind_bonus if entry.kind == "region" else _KIND_BONUS.get(entry.kind, 0.0)
+        if entry.kind == "region" and query in self.region_cued:
+            score += _REGION_CUE_BONUS
         score += self.cfg.focus_weight * in_focus
         admin1 = fold(entry.admin1) if entry.admin1 else ""
         if admin1 and (entry.country, admin1) in self.regions:
@@ -844,6 +851,8 @@ class _Resolver:
         if not scored:
             return None
         _, cand = max(scored, key=lambda pair: pair[0])
+        if cand.entry.kind == "region" and name in self.region_cued:
+            return _from_entry(cand.entry, cand.rule)  # "the region of X" is not X's seat
         exact = [c.entry for _, c in scored if c.rule in _EXACT_RULES]
         others = [c.entry for _, c in scored]
         if cand.entry.kind in ("admin2", "municipality") and cand.entry.name != name:
