@@ -331,6 +331,11 @@ def test_a_region_cue_names_the_region_not_its_seat(phrase: str) -> None:
     assert {p.precision for p in doc.places if p.text == "Ménaka"} == {PlacePrecision.REGION}
 
 
+def test_an_english_word_spelled_like_a_place_is_the_word() -> None:
+    doc = _geocode('"Four years old," the grandmother exclaimed in Creole. Riviera Beach police said the girl found a gun.')
+    assert "Creole" not in {p.text for p in doc.places}
+
+
 def test_a_large_city_of_another_region_keeps_its_place() -> None:
     doc = _geocode("A man was shot on Monday in Hopkins County, Kentucky. He had moved there from Denver last year.")
     assert _by_text(doc)["Denver"].admin1 == "Colorado"

@@ -450,6 +450,8 @@ def _entity_is_place(ctx: _Context, start: int, end: int) -> bool:
     candidates = ctx.gaz.lookup_variants(surface)
     if any(c.rule not in _LOOSE_RULES for c in candidates):
         return True
+    if " " not in surface and _is_english_word(surface.lower()):
+        return False  # "exclaimed in Creole": a word spelled like a place ("Creola") is the word
     return cue or (bool(candidates) and " " in surface)
 
 
