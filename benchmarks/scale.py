@@ -144,13 +144,13 @@ def bench_blocks(tmp: Path, block_days: int) -> list[dict[str, Any]]:
     for label, engine in (("local", LocalEngine()), ("ray-1-worker", RayEngine(workers=1)), ("ray-2-workers", RayEngine(workers=2))):
         timings: list[tuple[int, float]] = []
 
-        def timed(func_: Any, block_items: Any, fixed: Any, cfg_: Any) -> tuple[dict[str, str], float]:
+        def timed(call: Any, *args: Any) -> tuple[dict[str, str], float]:
             started = time.perf_counter()
-            return func_(block_items, fixed, cfg_), time.perf_counter() - started
+            return call(*args), time.perf_counter() - started
 
         def map_calls(call: Any, calls: list[tuple[Any, ...]], engine: Any = engine) -> list[Any]:
             out = engine.map_calls(timed, [(call, *args) for args in calls])
-            timings.extend((len(args[2]), seconds) for args, (_, seconds) in zip(calls, out))
+            timings.extend((len(args[1]), seconds) for args, (_, seconds) in zip(calls, out))  # args: func, items, fixed, cfg
             return [labels for labels, _ in out]
 
         started = time.perf_counter()
