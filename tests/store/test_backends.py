@@ -143,6 +143,37 @@ def test_downgrade_and_upgrade_again(store_url: str) -> None:
         assert conn.execute(select(text("version_num")).select_from(text("alembic_version"))).scalar_one() == _head()
 
 
+def test_the_corrections_revision_builds_what_store_corrections_declares(store_url: str) -> None:
+    """Migrations alone (no ``create_all``) build the corrections table and the list indexes, and undo them."""
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from eventlens.store import _alembic_config, corrections as corrections_module
+
+    declared = {i.name for i in corrections_module.corrections.indexes} | {i.name for i in corrections_module._INDEXES}
+
+    def own(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "index":
+            return name in declared
+        table = obj if type_ == "table" else getattr(obj, "table", None)
+        return table is not None and table.name == "corrections"
+
+    engine = create_engine(_driver_url(store_url))
+    config = _alembic_config()
+    for target in ("head", "0002", "head"):
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            (command.downgrade if target == "0002" else command.upgrade)(config, target)
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            if target == "0002":
+                assert "corrections" not in tables
+            else:
+                assert compare_metadata(MigrationContext.configure(conn, opts={"include_object": own}), metadata) == []
+    engine.dispose()
+
+
 @pytest.mark.parametrize("count", [0, 3])
 def test_band_rows_twice_in_an_old_store_become_one(tmp_path: Path, count: int) -> None:
     """Revision 0002 reduces duplicate band rows before its unique index (SQLite stores from before it)."""
