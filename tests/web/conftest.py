@@ -7,7 +7,6 @@ import socket
 import sqlite3
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +15,7 @@ import pytest
 from eventlens.api import run
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "kosovo-2023"
-TOKEN = "test-token"
-
-with warnings.catch_warnings():  # starlette's TestClient warns that httpx will become httpx2
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from webtools import TOKEN, TestClient
 
 
 @pytest.fixture(scope="session")

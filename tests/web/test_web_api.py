@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN, TestClient
+from webtools import TOKEN, TestClient
 
 from eventlens.api import run
 from eventlens.model import Document, Entity, RemovedSpan, Segment

@@ -32,7 +32,6 @@ __all__ = [
     "apply_figure",
     "correct_figure",
     "corrections_for",
-    "ensure_tables",
     "merge_incidents",
     "reapply",
     "split_incident",
@@ -91,16 +90,6 @@ class Correction(BaseModel):
     payload: dict[str, Any]
 
 
-def ensure_tables(store: Store) -> None:
-    """Create the corrections table and the incident indexes when an older store lacks them."""
-    try:
-        corrections.create(store.engine, checkfirst=True)
-        for index in _INDEXES:
-            index.create(store.engine, checkfirst=True)
-    except SQLAlchemyError as exc:
-        raise StoreError(f"cannot prepare the store at {store.url} for corrections: {exc}") from exc
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -129,7 +118,6 @@ def apply_figure(incident: Incident, fix: FigureCorrection, by: str, why: str) -
 
 def reapply(store: Store, fused: Sequence[Incident]) -> list[Incident]:
     """Fused incidents with their stored figure corrections applied again, in the order they were made."""
-    ensure_tables(store)
     ids = [incident.id for incident in fused]
     if not ids:
         return []
@@ -204,7 +192,6 @@ def _record(conn: Any, incident_id: str, kind: str, by: str, why: str, recorded:
 
 def correct_figure(store: Store, incident_id: str, fix: FigureCorrection, *, by: str, why: str) -> Incident:
     """Set a figure of a stored incident by hand; recorded as a correction and a revision. KeyError if unknown."""
-    ensure_tables(store)
     incident = _stored(store, incident_id)
     recorded = _now()
     fixed = apply_figure(incident, fix, by, why)
@@ -259,7 +246,6 @@ def merge_incidents(store: Store, keep: str, other: str, *, by: str, why: str) -
     """File ``other``'s reports under ``keep`` and rebuild it; ``other`` is removed. KeyError if either is unknown."""
     if keep == other:
         raise ValueError("an incident cannot be merged with itself")
-    ensure_tables(store)
     first, second = _stored(store, keep), _stored(store, other)
     doc_ids = sorted({doc_id for doc_id, _ in _members(store, keep)} | {doc_id for doc_id, _ in _members(store, other)})
     recorded = _now()
@@ -275,7 +261,6 @@ def merge_incidents(store: Store, keep: str, other: str, *, by: str, why: str) -
 
 def split_incident(store: Store, incident_id: str, doc_ids: Sequence[str], *, by: str, why: str) -> tuple[Incident, Incident]:
     """Move ``doc_ids`` out of the incident into a new one; both rebuilt. KeyError / ValueError on bad input."""
-    ensure_tables(store)
     source = _stored(store, incident_id)
     members = {doc_id for doc_id, _ in _members(store, incident_id)}
     moved = sorted(set(doc_ids))

@@ -172,7 +172,6 @@ def _environment() -> Environment:
 def create_app(store_url: str | Path, token: str | None = None, *, max_body: int = 2_000_000) -> FastAPI:
     """The application over the store at ``store_url``; writes need ``token`` (None refuses them all)."""
     store = Store(store_url)
-    fixes.ensure_tables(store)
     env = _environment()
     write_lock = threading.Lock()
 

@@ -1,7 +1,7 @@
 """The web application's reads: one page of incidents, documents or claims at a time, in SQL.
 
-Every list is filtered and sorted in the database and cut with LIMIT/OFFSET (the indexes are made by
-``store.corrections.ensure_tables``), so a page costs the same with 100 or 100,000 incidents stored; the
+Every list is filtered and sorted in the database and cut with LIMIT/OFFSET (over the indexes of
+``store.corrections``, built by the store's migration 0003), so a page costs the same with 100 or 100,000 incidents stored; the
 whole record (JSON) is read only for the one incident or document a page shows.
 """
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..store.corrections import Correction as CorrectionOut  # the stored record is the response
 from ..store.corrections import FigureCorrection
 
 __all__ = [
@@ -172,13 +173,3 @@ class MergeIn(_Signed):
 
 class SplitIn(_Signed):
     doc_ids: list[str] = Field(min_length=1, max_length=1000, description="The reports moved to a new incident.")
-
-
-class CorrectionOut(BaseModel):
-    id: int
-    incident_id: str
-    kind: str
-    by: str
-    why: str
-    recorded: str
-    payload: dict[str, Any]
