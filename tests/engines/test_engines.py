@@ -118,6 +118,19 @@ def test_a_killed_run_resumed_ends_as_an_uninterrupted_one(
     assert differences(snapshot(out / "eventlens.sqlite"), local_runs["larger"]["db"]) == {}
 
 
+def test_blocked_clustering_as_ray_tasks_gives_the_local_blocked_result(ray_address: str, tmp_path: Path) -> None:
+    """With ``cluster.block_days`` the clustering blocks run as Ray tasks; the store equals the local engine's."""
+    from eventlens.engines.ray import RayEngine
+
+    blocked = Settings.model_validate({**SMALL_BATCHES, "cluster": {"block_days": 7}})
+    local = eventlens.run(_larger(), out=tmp_path / "local", settings=blocked)
+    ray_result = eventlens.run(_larger(), out=tmp_path / "ray", settings=blocked, engine=RayEngine())
+    assert ray_result.counts == local.counts
+    expected = snapshot(tmp_path / "local" / "eventlens.sqlite")
+    assert differences(snapshot(tmp_path / "ray" / "eventlens.sqlite"), expected) == {}
+    assert len(expected["incidents"]) >= 8  # the larger set's incidents, not one block's
+
+
 def test_a_killed_ray_worker_is_retried(local_runs, ray_address: str, tmp_path: Path) -> None:
     out, marker = tmp_path / "out", tmp_path / "killed-worker"
     args = [*map(str, _larger()), "--out", str(out), *_cli_settings(tmp_path), "--engine", "ray", "--address", ray_address]
