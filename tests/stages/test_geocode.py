@@ -336,6 +336,12 @@ def test_an_english_word_spelled_like_a_place_is_the_word() -> None:
     assert "Creole" not in {p.text for p in doc.places}
 
 
+def test_with_no_place_in_the_named_region_the_stray_town_takes_the_region() -> None:
+    doc = _geocode("A man was shot on Monday at a farm in Winnemucca, the Kentucky State Police said.")
+    place = _by_text(doc)["Winnemucca"]
+    assert place.method.startswith("anchor:region:Kentucky") and place.precision == PlacePrecision.REGION
+
+
 def test_a_large_city_of_another_region_keeps_its_place() -> None:
     doc = _geocode("A man was shot on Monday in Hopkins County, Kentucky. He had moved there from Denver last year.")
     assert _by_text(doc)["Denver"].admin1 == "Colorado"

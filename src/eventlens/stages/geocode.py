@@ -881,10 +881,11 @@ class _Resolver:
     def stray(
         self, topo: Toponym, hit: _Resolved, places: Sequence[Toponym], resolved: Mapping[int, _Resolved | None]
     ) -> _Resolved | None:
-        """The report's place nearest in the text to ``topo`` inside the region the report names, when ``hit``
-        is a city or town of another region of that country, far from all of the report's places in the named
-        one and with no container naming it: the gazetteer lacks the local place of that name ("White Plains"
-        in a report on Hopkins County, Kentucky is not the New York city 1,200 km away)."""
+        """The report's place nearest in the text to ``topo`` inside the region the report names (else that
+        region), when ``hit`` is a city or town of another region of that country, far from all of the
+        report's places in the named one and with no container naming it: the gazetteer lacks the local place
+        of that name ("White Plains" in a report on Hopkins County, Kentucky is not the New York city 1,200 km
+        away)."""
         if hit.kind not in ("city", "town", "village") or not hit.method.startswith("gazetteer:") or not hit.admin1:
             return None
         if self.containers.get(topo.text) or hit.population >= _STRAY_MAX_POPULATION:
@@ -898,6 +899,9 @@ class _Resolver:
             if other.text != topo.text and (place := resolved.get(index)) is not None and place.kind in _SETTLEMENTS
             and place.country == hit.country and place.admin1 and fold(place.admin1) in named
         ]
+        if not home:  # no place of the report lies in the named region: the region itself is the home
+            (region,) = named
+            home = [(0, _from_entry(e, "area")) for e in self.gaz.lookup(region)[:5] if e.kind == "region" and e.country == hit.country][:1]
         if not home or min(haversine_km(hit.lat, hit.lon, p.lat, p.lon) for _, p in home) <= _NAMESAKE_KM:
             return None
         return min(home, key=lambda pair: pair[0])[1]
