@@ -1,6 +1,6 @@
-"""schemathesis against /openapi.json (the app in-process over ASGI): no 5xx, every response matches its
-schema and its documented status; writes without the token are refused. Kept small (a few examples per
-operation) so the suite stays fast."""
+"""schemathesis against /openapi.json, on the running server (uvicorn on a loopback port) and in-process
+over ASGI: no 5xx, every response matches its schema and its documented status; writes without the token
+are refused. Kept small (a few examples per operation) so the suite stays fast."""
 
 from __future__ import annotations
 
@@ -29,13 +29,22 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
         return schemathesis.openapi.from_asgi("/openapi.json", create_app(db))  # no token: every write refused
 
 
+@pytest.fixture(scope="module")
+def live_schema(live_server: str):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return schemathesis.openapi.from_url(f"{live_server}/openapi.json")  # requests carry no token
+
+
 def _operations(api_schema):  # type: ignore[no-untyped-def]
     for result in api_schema.get_all_operations():
         yield result.ok()
 
 
-def test_api_conforms_to_its_schema(api_schema) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("where", ["running server", "in-process"])
+def test_api_conforms_to_its_schema(where: str, request: pytest.FixtureRequest) -> None:
     # schemathesis' pytest plugin does not load under pytest 9: one hypothesis test per operation instead.
+    api_schema = request.getfixturevalue("live_schema" if where == "running server" else "api_schema")
     tested = []
     for operation in _operations(api_schema):
 
