@@ -189,3 +189,26 @@ def test_band_rows_twice_in_an_old_store_become_one(tmp_path: Path, count: int) 
             conn.execute("INSERT INTO minhash_bands (band, key, doc_id) VALUES (1, 2, 'aaaa')")
     with Store(db) as store:
         assert store.counts()["minhash_bands"] == min(count, 1)
+
+
+def test_a_writer_aborted_by_a_deadlock_runs_its_batch_again(tmp_path: Path, make_doc, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL aborts one of two writers that lock the same rows in turn (SQLSTATE 40P01): the batch is retried."""
+    from sqlalchemy.exc import OperationalError
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real = Store._write_documents
+    calls = []
+
+    def flaky(conn, docs, counts):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT ...", {}, Deadlock("deadlock detected"))
+        return real(conn, docs, counts)
+
+    monkeypatch.setattr(Store, "_write_documents", staticmethod(flaky))
+    docs = _docs(make_doc, 2)
+    with Store(tmp_path / "store.sqlite") as store:
+        assert store.write_batch(docs, [(doc.path, doc.doc_id) for doc in docs], []) == {"inserted": 2, "updated": 0}
+        assert len(calls) == 2 and sorted(store.document_ids()) == sorted(doc.doc_id for doc in docs)

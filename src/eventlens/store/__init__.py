@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -320,6 +321,8 @@ def _upsert(conn: Any, table: Table, rows: list[dict[str, Any]], *, keys: Sequen
     if not rows:
         return
     keys = list(keys or [column.name for column in table.primary_key])
+    # Rows in key order: concurrent writers then lock shared rows in one order (fewer deadlocks).
+    rows = sorted(rows, key=lambda row: tuple(row[key] for key in keys))
     stmt = _insert(conn, table)
     columns = [name for name in rows[0] if name not in keys] if update is None else list(update)
     if columns:
@@ -330,6 +333,16 @@ def _upsert(conn: Any, table: Table, rows: list[dict[str, Any]], *, keys: Sequen
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     conn.execute(stmt, rows)
+
+
+# A transaction PostgreSQL aborted because of another writer (deadlock detected, serialization failure)
+# succeeds when run again; a batch is tried this many times.
+_WRITE_ATTEMPTS = 5
+_TRANSIENT_STATES = frozenset({"40P01", "40001"})
+
+
+def _transient(exc: Exception) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _TRANSIENT_STATES
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -444,24 +457,29 @@ class Store:
         ``iter_documents_by_ids(before_corpus=True)``); ``state`` rows of ``run_state`` are written in
         the same transaction (a checkpoint that holds exactly when the batch does).
         """
-        counts = {"inserted": 0, "updated": 0}
         docs = {doc.doc_id: doc for doc in docs}
         paths = dict(seen_paths)
         failures_by_key = {(f.path, f.stage): f for f in failed}
         sigs = {sig.doc_id: sig for sig in new_signatures}
-        try:
-            with self._transaction() as conn:
-                written = self._write_documents(conn, docs, counts)
-                if self.annotations:
-                    _replace_annotations(conn, written)
-                self._write_sources(conn, paths)
-                self._write_failures(conn, failures_by_key)
-                self._write_signatures(conn, sigs)
-                self._write_corpus_fields(conn, corpus_fields or {})
-                _upsert(conn, run_state, [{"key": key, "value": value} for key, value in (state or {}).items()])
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write to the store at {_safe(self.url)}: {exc}") from exc
-        return counts
+        for attempt in range(_WRITE_ATTEMPTS):
+            counts = {"inserted": 0, "updated": 0}
+            try:
+                with self._transaction() as conn:
+                    written = self._write_documents(conn, docs, counts)
+                    if self.annotations:
+                        _replace_annotations(conn, written)
+                    self._write_sources(conn, paths)
+                    self._write_failures(conn, failures_by_key)
+                    self._write_signatures(conn, sigs)
+                    self._write_corpus_fields(conn, corpus_fields or {})
+                    _upsert(conn, run_state, [{"key": key, "value": value} for key, value in (state or {}).items()])
+                return counts
+            except SQLAlchemyError as exc:
+                if attempt + 1 < _WRITE_ATTEMPTS and _transient(exc):
+                    time.sleep(0.05 * 2**attempt)  # PostgreSQL aborted one of two racing writers: run it again
+                    continue
+                raise StoreError(f"cannot write to the store at {_safe(self.url)}: {exc}") from exc
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _write_documents(conn: Any, docs: dict[str, Document], counts: dict[str, int]) -> dict[str, Document]:
